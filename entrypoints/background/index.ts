@@ -1,0 +1,37 @@
+import { browser } from 'wxt/browser';
+import { isEnvelope, type Envelope, type Handlers, type MessageType, type Reply } from '@/lib/messages';
+import { userMessage } from '@/lib/user-message';
+
+export default defineBackground({
+  main() {
+    const workerStartedAt = Date.now();
+
+    const handlers: Handlers = {
+      ping: ({ sentAt }) => ({ pong: true, sentAt, workerStartedAt }),
+      openSidePanel: async () => {
+        const url = browser.runtime.getURL('/sidepanel.html');
+        await browser.tabs.create({ url });
+        return { ok: true };
+      },
+    };
+
+    browser.runtime.onMessage.addListener((message: unknown) => {
+      if (!isEnvelope(message) || !(message.type in handlers)) return undefined;
+      return dispatch(message);
+    });
+
+    async function dispatch<T extends MessageType>(message: Envelope<T>): Promise<Reply<T>> {
+      try {
+        const handler = handlers[message.type] as (p: unknown) => unknown;
+        return { ok: true, data: (await handler(message.payload)) as Reply<T> extends { data: infer D } ? D : never };
+      } catch (error) {
+        return { ok: false, error: userMessage(error) };
+      }
+    }
+
+    browser.alarms.onAlarm.addListener(async (alarm) => {
+      // Diagnostics for the options page and the e2e suite: which alarm fired last, and when.
+      await browser.storage.session.set({ lastAlarm: { name: alarm.name, firedAt: Date.now() } });
+    });
+  },
+});

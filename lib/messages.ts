@@ -1,0 +1,40 @@
+import { browser } from 'wxt/browser';
+
+/**
+ * The typed request/response map between pages and the service worker. Pages never write the database or talk to
+ * Bungie: they send one of these and read Dexie live queries. Add a message here, then handle it in the worker.
+ */
+export interface MessageMap {
+  ping: { req: { sentAt: number }; res: { pong: true; sentAt: number; workerStartedAt: number } };
+  openSidePanel: { req: { view?: string }; res: { ok: boolean } };
+}
+
+export type MessageType = keyof MessageMap;
+export type Request<T extends MessageType> = MessageMap[T]['req'];
+export type Response<T extends MessageType> = MessageMap[T]['res'];
+
+export interface Envelope<T extends MessageType = MessageType> {
+  type: T;
+  payload: Request<T>;
+}
+
+/** What the worker answers: data, or a sentence the UI can show as is. */
+export type Reply<T extends MessageType> = { ok: true; data: Response<T> } | { ok: false; error: string };
+
+/** Thrown on the page side when the worker answers with an error sentence. */
+export class WorkerError extends Error {}
+
+/** Send a typed message to the service worker and unwrap its reply. */
+export async function send<T extends MessageType>(type: T, payload: Request<T>): Promise<Response<T>> {
+  const reply = (await browser.runtime.sendMessage({ type, payload } satisfies Envelope<T>)) as Reply<T> | undefined;
+  if (!reply) throw new WorkerError('The background service did not answer. Try again in a moment.');
+  if (!reply.ok) throw new WorkerError(reply.error);
+  return reply.data;
+}
+
+export type Handlers = { [T in MessageType]: (payload: Request<T>) => Promise<Response<T>> | Response<T> };
+
+/** True when `value` looks like one of our envelopes (other extensions' messages are ignored). */
+export function isEnvelope(value: unknown): value is Envelope {
+  return typeof value === 'object' && value !== null && typeof (value as Envelope).type === 'string';
+}
