@@ -1,13 +1,27 @@
 import { browser } from 'wxt/browser';
+import type { AuthMessages } from './bungie/messages';
+import type { ManifestMessages } from './manifest/messages';
+import type { ProfileMessages } from './profile/messages';
+import type { MoveMessages } from './moves/messages';
+import type { AlertMessages } from './alerts/messages';
 
 /**
  * The typed request/response map between pages and the service worker. Pages never write the database or talk to
  * Bungie: they send one of these and read Dexie live queries. Add a message here, then handle it in the worker.
  */
-export interface MessageMap {
+export interface CoreMessages {
   ping: { req: { sentAt: number }; res: { pong: true; sentAt: number; workerStartedAt: number } };
   openSidePanel: { req: { view?: string }; res: { ok: boolean } };
 }
+
+/** Every message: each domain declares its own map next to its service, and they are joined here. */
+export interface MessageMap
+  extends CoreMessages, AuthMessages, ManifestMessages, ProfileMessages, MoveMessages, AlertMessages {}
+
+/** Handlers for one domain's messages; the worker joins them into one `Handlers` table. */
+export type HandlerSet<M extends Record<string, { req: unknown; res: unknown }>> = {
+  [T in keyof M]: (payload: M[T]['req']) => Promise<M[T]['res']> | M[T]['res'];
+};
 
 export type MessageType = keyof MessageMap;
 export type Request<T extends MessageType> = MessageMap[T]['req'];

@@ -1,0 +1,6 @@
+/**
+ * Page → worker messages for profile refresh and cache. Each entry is `name: { req: …; res: … }`; joined into MessageMap in
+ * lib/messages.ts. Keep payloads free of secrets: tokens never travel to pages.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ProfileMessages {}
