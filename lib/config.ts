@@ -17,3 +17,10 @@ export function buildConfig(): BuildConfig {
     origin: (env.WXT_BUNGIE_ORIGIN || 'https://www.bungie.net').replace(/\/+$/, ''),
   };
 }
+
+/** Absolute URL of a Bungie asset path (icons, screenshots); Bungie serves them from the API origin. */
+export function bungieAssetUrl(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  if (/^https?:\/\//.test(path)) return path;
+  return `${buildConfig().origin}${path.startsWith('/') ? '' : '/'}${path}`;
+}

@@ -19,7 +19,7 @@ export interface MessageMap
   extends CoreMessages, AuthMessages, ManifestMessages, ProfileMessages, MoveMessages, AlertMessages {}
 
 /** Handlers for one domain's messages; the worker joins them into one `Handlers` table. */
-export type HandlerSet<M extends Record<string, { req: unknown; res: unknown }>> = {
+export type HandlerSet<M extends { [K in keyof M]: { req: unknown; res: unknown } }> = {
   [T in keyof M]: (payload: M[T]['req']) => Promise<M[T]['res']> | M[T]['res'];
 };
 

@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { DefinitionTypes, ManifestTable } from '../manifest/types';
+import type { InventoryModel } from '../inventory/types';
 
 /** One stored Manifest definition. Rows of several Manifest versions may coexist while a new one is written. */
 export interface DefinitionRow<T extends ManifestTable = ManifestTable> {
@@ -37,8 +38,10 @@ export interface ProfileRow {
   /** Parsed `responseMintedTimestamp` in ms: an older response never overwrites a newer one. */
   mintedAt: number;
   fetchedAt: number;
-  /** DestinyProfileResponse (bungie-api-ts), possibly patched locally after item moves. */
+  /** DestinyProfileResponse (bungie-api-ts) as Bungie sent it. */
   profile: unknown;
+  /** The model the views render, built by the worker; patched step by step by the move executor. */
+  model?: InventoryModel;
 }
 
 /** One user move in the executor's journal: what was planned and how far it got. */

@@ -1,6 +1,11 @@
 /**
- * Page → worker messages for profile refresh and cache. Each entry is `name: { req: …; res: … }`; joined into MessageMap in
- * lib/messages.ts. Keep payloads free of secrets: tokens never travel to pages.
+ * Page → worker messages for the profile cache. Pages read the cached model with a Dexie live query
+ * (lib/stores/inventory.ts); these only ask the worker to refresh it.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ProfileMessages {}
+export interface ProfileMessages {
+  /** Fetch the profile now unless the cache is younger than Bungie's character cache (30 s); `force` bypasses it. */
+  refreshProfile: {
+    req: { force?: boolean };
+    res: { refreshed: boolean; mintedAt?: number; reason?: 'fresh' | 'signed-out' | 'older-response' };
+  };
+}

@@ -1,0 +1,284 @@
+import type { DestinyManifest } from 'bungie-api-ts/destiny2';
+import type { Database, SqlJsStatic } from 'sql.js';
+import type { DefinitionRow, VaultRaiderDB } from '../db/schema';
+import { ManifestError } from './errors';
+import { countRows, openManifestDb, readTable, tableNames, unzipContent } from './sqlite';
+import { META_ACTIVE, patchStatus, readActive, type ActiveManifest } from './state';
+import { trimDefinition } from './trim';
+import { MANIFEST_TABLES, type ManifestTable } from './types';
+import { manifestTarget, type ManifestTarget } from './version';
+
+/** The two HTTP calls the pipeline makes; the worker passes the Bungie client, tests pass fixture files. */
+export interface ManifestSource {
+  /** `GET /Platform/Destiny2/Manifest/`, unwrapped (throws on ErrorCode ≠ 1, e.g. 5 SystemDisabled). */
+  getManifest(): Promise<DestinyManifest>;
+  /** Download a `/common/destiny2_content/…` path; `onProgress` gets bytes received and the total when known. */
+  download(path: string, onProgress?: (loaded: number, total?: number) => void, signal?: AbortSignal): Promise<Uint8Array>;
+}
+
+export interface PipelineDeps {
+  db: VaultRaiderDB;
+  source: ManifestSource;
+  loadSql: () => Promise<SqlJsStatic>;
+  /** Browser UI language (BCP 47); the Manifest language follows it when Bungie has it. */
+  uiLanguage?: string;
+  now?: () => number;
+  /** Rows per IndexedDB transaction. */
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+/** Milliseconds spent per step of an ingest (read = decode + parse + trim; write = waiting on IndexedDB). */
+export interface IngestTimings {
+  check: number;
+  download: number;
+  unzip: number;
+  open: number;
+  read: number;
+  write: number;
+  activate: number;
+  total: number;
+  bytes: number;
+  databaseBytes: number;
+  rows: number;
+}
+
+export type CheckResult =
+  | { outcome: 'unchanged'; version: string }
+  | { outcome: 'updated'; version: string; previous?: string; timings: IngestTimings }
+  | { outcome: 'failed'; error: string; kind?: string; kept?: string };
+
+const TABLES = Object.keys(MANIFEST_TABLES) as ManifestTable[];
+
+/**
+ * Check Bungie's Manifest and, when our version key changed, ingest the new one. Bungie: the version key is the
+ * content path of our language (files can change without `version` changing). The new version is written under its
+ * own key and only becomes active once complete, so lookups never see half a Manifest; the old version's rows are
+ * deleted after the switch. On any failure the current Manifest stays active and the status carries a sentence.
+ */
+export async function checkManifest(deps: PipelineDeps, { force = false } = {}): Promise<CheckResult> {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const active = await readActive(db);
+  let target: ManifestTarget | undefined;
+  try {
+    await patchStatus(db, { stage: 'checking', percent: undefined, lastCheckedAt: started }, now());
+    await removeIncompleteVersions(db, active?.version);
+    target = manifestTarget(await deps.source.getManifest(), deps.uiLanguage);
+    if (!force && active?.version === target.key) {
+      await patchStatus(db, { stage: 'ready', error: undefined, retryAt: undefined, lastSuccessAt: now() }, now());
+      return { outcome: 'unchanged', version: target.key };
+    }
+    const timings = await ingest(deps, target, now() - started);
+    return { outcome: 'updated', version: target.key, previous: active?.version, timings };
+  } catch (error) {
+    const sentence = failureSentence(error, active !== undefined);
+    if (target && target.key !== active?.version) await removeVersion(db, target.key).catch(() => undefined);
+    await patchStatus(db, { stage: 'error', percent: undefined, error: sentence }, now());
+    return {
+      outcome: 'failed',
+      error: sentence,
+      kind: error instanceof ManifestError ? error.kind : undefined,
+      kept: active?.version,
+    };
+  }
+}
+
+/** Turn a failure into the one sentence we show, saying whether the product keeps working meanwhile. */
+function failureSentence(error: unknown, hasManifest: boolean): string {
+  const reason =
+    typeof error === 'object' && error !== null && typeof (error as { userMessage?: unknown }).userMessage === 'string'
+      ? (error as { userMessage: string }).userMessage
+      : 'Bungie.net could not be reached to update the item database.';
+  const tail = hasManifest
+    ? 'Vault Raider keeps using the current item database and will try again in a few minutes.'
+    : 'Vault Raider will try again in a few minutes.';
+  return `${reason.replace(/\s+$/, '')} ${tail}`;
+}
+
+async function ingest(deps: PipelineDeps, target: ManifestTarget, checkMs: number): Promise<IngestTimings> {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+  const clock = () => performance.now();
+  const t0 = clock();
+  const timings: IngestTimings = {
+    check: checkMs,
+    download: 0,
+    unzip: 0,
+    open: 0,
+    read: 0,
+    write: 0,
+    activate: 0,
+    total: 0,
+    bytes: 0,
+    databaseBytes: 0,
+    rows: 0,
+  };
+
+  let lastWrite = 0;
+  let lastPercent = -1;
+  await patchStatus(db, { stage: 'downloading', percent: 0 }, now());
+  const sqlReady = deps.loadSql();
+  let zip: Uint8Array | undefined = await deps.source
+    .download(
+      target.contentPath,
+      (loaded, total) => {
+        if (!total) return;
+        const percent = Math.min(100, Math.floor((loaded / total) * 100));
+        const at = now();
+        // Progress goes through IndexedDB for the pages' live queries: a few writes per second is plenty.
+        if (percent !== lastPercent && (at - lastWrite >= 150 || percent === 100)) {
+          lastPercent = percent;
+          lastWrite = at;
+          void patchStatus(db, { stage: 'downloading', percent }, at);
+        }
+      },
+      deps.signal,
+    )
+    .catch((error: unknown) => {
+      if (typeof error === 'object' && error !== null && 'userMessage' in error) throw error;
+      throw new ManifestError('download', 'The item database could not be downloaded from Bungie.net.', String(error));
+    });
+  timings.bytes = zip.byteLength;
+  timings.download = clock() - t0;
+
+  await patchStatus(db, { stage: 'reading', percent: undefined }, now());
+  let t = clock();
+  let bytes: Uint8Array | undefined = unzipContent(zip);
+  zip = undefined;
+  timings.databaseBytes = bytes.byteLength;
+  timings.unzip = clock() - t;
+
+  t = clock();
+  const SQL = await sqlReady;
+  const sqlite = openManifestDb(SQL, bytes);
+  bytes = undefined;
+  timings.open = clock() - t;
+
+  try {
+    const present = tableNames(sqlite);
+    const missing = TABLES.filter((name) => !present.has(MANIFEST_TABLES[name]));
+    if (missing.length) {
+      throw new ManifestError(
+        'missing-table',
+        'The downloaded item database is missing data Vault Raider needs.',
+        missing.map((name) => MANIFEST_TABLES[name]).join(', '),
+      );
+    }
+    await writeVersion(deps, sqlite, target, timings);
+  } finally {
+    sqlite.close();
+  }
+
+  t = clock();
+  const previous = await activate(db, target, now());
+  timings.activate = clock() - t;
+  timings.total = clock() - t0 + checkMs;
+  await patchStatus(db, { stage: 'ready', percent: undefined, error: undefined, retryAt: undefined, lastSuccessAt: now() }, now());
+  if (previous && previous !== target.key) await removeVersion(db, previous);
+  return timings;
+}
+
+async function writeVersion(
+  deps: PipelineDeps,
+  sqlite: Database,
+  target: ManifestTarget,
+  timings: IngestTimings,
+): Promise<void> {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+  const batchSize = deps.batchSize ?? 2000;
+  const clock = () => performance.now();
+  await db.manifestVersions.put({
+    version: target.key,
+    bungieVersion: target.bungieVersion,
+    language: target.language,
+    state: 'writing',
+    startedAt: now(),
+  });
+  const totals = Object.fromEntries(TABLES.map((name) => [name, countRows(sqlite, MANIFEST_TABLES[name])]));
+  const grandTotal = Object.values(totals).reduce((a, b) => a + b, 0) || 1;
+  const rowCounts: Partial<Record<ManifestTable, number>> = {};
+  const decoder = new TextDecoder();
+  let done = 0;
+  let lastPercent = -1;
+  await patchStatus(db, { stage: 'storing', percent: 0 }, now());
+
+  // One batch is written while the next is parsed, so sql.js reading and IndexedDB writing overlap.
+  let pending: Promise<unknown> | undefined;
+  for (const table of TABLES) {
+    let count = 0;
+    let t = clock();
+    for (const raw of readTable(sqlite, MANIFEST_TABLES[table], batchSize)) {
+      deps.signal?.throwIfAborted();
+      const rows: DefinitionRow[] = raw.map(({ hash, json }) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(typeof json === 'string' ? json : decoder.decode(json));
+        } catch (error) {
+          throw new ManifestError('corrupt', 'The downloaded item database holds damaged definitions.', String(error));
+        }
+        const def = trimDefinition(table, parsed, hash);
+        return { version: target.key, table, hash, nameKey: def.name.toLowerCase(), def };
+      });
+      timings.read += clock() - t;
+      t = clock();
+      if (pending) await pending;
+      timings.write += clock() - t;
+      pending = db.definitions.bulkPut(rows);
+      count += rows.length;
+      done += rows.length;
+      timings.rows += rows.length;
+      const percent = Math.floor((done / grandTotal) * 100);
+      if (percent !== lastPercent) {
+        lastPercent = percent;
+        void patchStatus(db, { stage: 'storing', percent }, now());
+      }
+      t = clock();
+    }
+    timings.read += clock() - t;
+    rowCounts[table] = count;
+  }
+  const t = clock();
+  if (pending) await pending;
+  timings.write += clock() - t;
+  await db.manifestVersions.update(target.key, { rowCounts });
+}
+
+/** Mark the version complete and make it the active one in one transaction; returns the version it replaced. */
+async function activate(db: VaultRaiderDB, target: ManifestTarget, at: number): Promise<string | undefined> {
+  return db.transaction('rw', db.manifestVersions, db.meta, async () => {
+    const row = await db.manifestVersions.get(target.key);
+    const previous = await readActive(db);
+    await db.manifestVersions.update(target.key, { state: 'ready', finishedAt: at });
+    const active: ActiveManifest = {
+      version: target.key,
+      bungieVersion: target.bungieVersion,
+      language: target.language,
+      activatedAt: at,
+      rowCounts: row?.rowCounts ?? {},
+    };
+    await db.meta.put({ key: META_ACTIVE, value: active });
+    return previous?.version;
+  });
+}
+
+/** Delete one version's definitions and its book-keeping row. */
+export async function removeVersion(db: VaultRaiderDB, version: string): Promise<void> {
+  await db.definitions.where('version').equals(version).delete();
+  await db.manifestVersions.delete(version);
+}
+
+/**
+ * Remove every version that is not the active one: a worker killed mid-ingest leaves a `writing` version (and
+ * possibly a `ready` one killed between the switch and the clean-up); both are garbage once we start again.
+ */
+export async function removeIncompleteVersions(db: VaultRaiderDB, activeVersion: string | undefined): Promise<string[]> {
+  const stale = (await db.manifestVersions.toArray()).map((v) => v.version).filter((v) => v !== activeVersion);
+  // Rows without a book-keeping row (killed before it was written, or a crash in removeVersion) are garbage too.
+  const orphaned = (await db.definitions.orderBy('version').uniqueKeys()).map(String);
+  const all = [...new Set([...stale, ...orphaned.filter((v) => v !== activeVersion)])];
+  for (const version of all) await removeVersion(db, version);
+  return all;
+}

@@ -1,0 +1,59 @@
+/**
+ * Xûr's weekly timetable. Bungie runs it on UTC: he arrives Friday 17:00 UTC and leaves at the weekly reset,
+ * Tuesday 17:00 UTC. Everything here is UTC arithmetic on epoch milliseconds, so the player's time zone and its
+ * daylight-saving switches never move the result.
+ */
+
+/** Xûr, Agent of the Nine (DestinyVendorDefinition hash). */
+export const XUR_VENDOR_HASH = 2190858386;
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const WEEK = 7 * DAY;
+/** Friday, 0 = Sunday as in Date#getUTCDay. */
+const ARRIVAL_DAY = 5;
+/** Tuesday: the weekly reset. */
+const DEPARTURE_DAY = 2;
+const CHANGE_HOUR_UTC = 17;
+
+/** The most recent `weekday` at 17:00 UTC that is at or before `now`. */
+function latestWeekly(now: number, weekday: number): number {
+  const d = new Date(now);
+  const midnight = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  const daysBack = (d.getUTCDay() - weekday + 7) % 7;
+  const candidate = midnight - daysBack * DAY + CHANGE_HOUR_UTC * HOUR;
+  return candidate <= now ? candidate : candidate - WEEK;
+}
+
+/**
+ * Bungie: Xûr arrives Friday 17:00 UTC. The first arrival strictly after `now` (at 17:00:00.000 itself he is
+ * already here, so the next arrival is a week later).
+ */
+export function nextXurArrival(now: number): number {
+  return latestWeekly(now, ARRIVAL_DAY) + WEEK;
+}
+
+/** Bungie: Xûr leaves at the weekly reset, Tuesday 17:00 UTC. The first departure strictly after `now`. */
+export function nextXurDeparture(now: number): number {
+  return latestWeekly(now, DEPARTURE_DAY) + WEEK;
+}
+
+/** Bungie: Xûr is scheduled to be present from Friday 17:00 UTC (inclusive) to Tuesday 17:00 UTC (exclusive). */
+export function isXurScheduled(now: number): boolean {
+  return latestWeekly(now, ARRIVAL_DAY) > latestWeekly(now, DEPARTURE_DAY);
+}
+
+/**
+ * The visit `now` belongs to, named by its Friday 17:00 UTC arrival (`2026-07-03`). Every check during one
+ * Friday→Tuesday stay gets the same id, so the worker notifies once per visit however often it restarts. Between
+ * visits it names the visit that just ended, which a late "present" answer from Bungie then matches.
+ */
+export function xurVisitId(now: number): string {
+  return new Date(latestWeekly(now, ARRIVAL_DAY)).toISOString().slice(0, 10);
+}
+
+/** When the visit containing (or just before) `now` began and ends: Friday 17:00 UTC → Tuesday 17:00 UTC. */
+export function xurVisitWindow(now: number): { arrivesAt: number; departsAt: number } {
+  const arrivesAt = latestWeekly(now, ARRIVAL_DAY);
+  return { arrivesAt, departsAt: arrivesAt + 4 * DAY };
+}
