@@ -1,6 +1,17 @@
+import type { ActiveManifest, ManifestStatus } from './state';
+
 /**
- * Page → worker messages for Manifest status and checks. Each entry is `name: { req: …; res: … }`; joined into MessageMap in
- * lib/messages.ts. Keep payloads free of secrets: tokens never travel to pages.
+ * Page → worker messages for Manifest status and checks. Each entry is `name: { req: …; res: … }`; joined into
+ * MessageMap in lib/messages.ts. Keep payloads free of secrets: tokens never travel to pages.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ManifestMessages {}
+export interface ManifestMessages {
+  /** The active Manifest and the pipeline's status (pages may also read both from Dexie `meta` live). */
+  manifestStatus: { req: Record<string, never>; res: { active?: ActiveManifest; status: ManifestStatus } };
+  /** "Check now" on the options page: ask Bungie for the Manifest version and update if it changed. */
+  manifestCheckNow: {
+    req: { force?: boolean };
+    res: { outcome: 'unchanged' | 'updated' | 'failed'; version?: string; error?: string };
+  };
+  /** A page met item hashes it could not resolve: recheck the Manifest (at most every 5 minutes). */
+  manifestReportUnresolved: { req: { hashes: number[] }; res: { scheduled: boolean } };
+}

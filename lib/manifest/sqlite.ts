@@ -54,14 +54,24 @@ export function openManifestDb(SQL: SqlJsStatic, bytes: Uint8Array): Database {
 
 /** Names of the tables in the Manifest database. */
 export function tableNames(db: Database): Set<string> {
-  const result = db.exec("SELECT name FROM sqlite_master WHERE type = 'table'");
-  return new Set((result[0]?.values ?? []).map((row) => String(row[0])));
+  return damagedOnThrow(() => {
+    const result = db.exec("SELECT name FROM sqlite_master WHERE type = 'table'");
+    return new Set((result[0]?.values ?? []).map((row) => String(row[0])));
+  });
 }
 
 /** Row count of one Bungie table (for progress). */
 export function countRows(db: Database, table: string): number {
-  const result = db.exec(`SELECT count(*) FROM "${table}"`);
-  return Number(result[0]?.values[0]?.[0] ?? 0);
+  return damagedOnThrow(() => Number(db.exec(`SELECT count(*) FROM "${table}"`)[0]?.values[0]?.[0] ?? 0));
+}
+
+/** SQLite errors on a file that passed the header check mean the file is damaged (e.g. a corrupt zip member). */
+function damagedOnThrow<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new ManifestError('corrupt', 'The downloaded item database is damaged and could not be read.', String(error));
+  }
 }
 
 /** One raw row: Bungie's signed id turned into the unsigned hash, and the JSON bytes as stored. */
@@ -75,10 +85,10 @@ export interface RawRow {
  * gives the hash back; `json` is UTF-8 JSON stored as a BLOB (sql.js returns a Uint8Array).
  */
 export function* readTable(db: Database, table: string, batchSize: number): Generator<RawRow[]> {
-  const stmt = db.prepare(`SELECT id, json FROM "${table}"`);
+  const stmt = damagedOnThrow(() => db.prepare(`SELECT id, json FROM "${table}"`));
   try {
     let batch: RawRow[] = [];
-    while (stmt.step()) {
+    while (damagedOnThrow(() => stmt.step())) {
       const [id, json] = stmt.get();
       batch.push({ hash: Number(id) >>> 0, json: json as Uint8Array | string });
       if (batch.length >= batchSize) {
@@ -87,9 +97,6 @@ export function* readTable(db: Database, table: string, batchSize: number): Gene
       }
     }
     if (batch.length) yield batch;
-  } catch (error) {
-    if (error instanceof ManifestError) throw error;
-    throw new ManifestError('corrupt', 'The downloaded item database is damaged and could not be read.', String(error));
   } finally {
     stmt.free();
   }

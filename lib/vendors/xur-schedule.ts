@@ -43,17 +43,27 @@ export function isXurScheduled(now: number): boolean {
   return latestWeekly(now, ARRIVAL_DAY) > latestWeekly(now, DEPARTURE_DAY);
 }
 
-/**
- * The visit `now` belongs to, named by its Friday 17:00 UTC arrival (`2026-07-03`). Every check during one
- * Friday→Tuesday stay gets the same id, so the worker notifies once per visit however often it restarts. Between
- * visits it names the visit that just ended, which a late "present" answer from Bungie then matches.
- */
-export function xurVisitId(now: number): string {
-  return new Date(latestWeekly(now, ARRIVAL_DAY)).toISOString().slice(0, 10);
+/** A visit: Friday 17:00 UTC arrival, Tuesday 17:00 UTC departure, named by the arrival date (`2026-07-03`). */
+export interface XurVisit {
+  id: string;
+  arrivesAt: number;
+  departsAt: number;
 }
 
-/** When the visit containing (or just before) `now` began and ends: Friday 17:00 UTC → Tuesday 17:00 UTC. */
-export function xurVisitWindow(now: number): { arrivesAt: number; departsAt: number } {
-  const arrivesAt = latestWeekly(now, ARRIVAL_DAY);
-  return { arrivesAt, departsAt: arrivesAt + 4 * DAY };
+function visitFrom(arrivesAt: number): XurVisit {
+  return { id: new Date(arrivesAt).toISOString().slice(0, 10), arrivesAt, departsAt: arrivesAt + 4 * DAY };
+}
+
+/**
+ * The visit a "Xûr is here" answer from Bungie at `now` belongs to. Inside Friday 17:00 → Tuesday 17:00 UTC that is
+ * the current visit. Outside it (Bungie a little early or late, or a skewed clock) it is whichever visit is nearer
+ * in time: a late answer on Tuesday evening stays with the visit just ended (so it is not announced twice), an early
+ * one on Friday morning already belongs to the coming visit.
+ */
+export function xurVisitAt(now: number): XurVisit {
+  const lastArrival = latestWeekly(now, ARRIVAL_DAY);
+  const last = visitFrom(lastArrival);
+  if (now < last.departsAt) return last;
+  const next = visitFrom(lastArrival + WEEK);
+  return now - last.departsAt <= next.arrivesAt - now ? last : next;
 }

@@ -1,0 +1,306 @@
+import type { DestinyProfileResponse, DestinyPublicVendorsResponse } from 'bungie-api-ts/destiny2';
+import { liveQuery, type Subscription } from 'dexie';
+import { browser } from 'wxt/browser';
+import { getDb, type VaultRaiderDB } from '../db/schema';
+import type { ItemDef } from '../manifest/types';
+import type { HandlerSet } from '../messages';
+import { userMessage } from '../user-message';
+import { decideBadge, postmasterCounts, type BadgeDecision } from '../vendors/badge';
+import { nextXurArrival, nextXurDeparture, xurVisitAt } from '../vendors/xur-schedule';
+import {
+  exoticNames,
+  ownedItemHashes,
+  readXurPresence,
+  shapeXurSales,
+  type RawSale,
+  type XurSaleRow,
+} from '../vendors/xur-sales';
+import type { AlertMessages, AlertSettings, XurViewState } from './messages';
+
+/** Everything the alert service needs from the rest of the extension; tests pass fakes. */
+export interface AlertDeps {
+  /** GetPublicVendors (components 400, 402) through the one HTTP client; throws when Bungie does not answer. */
+  fetchPublicVendors(): Promise<DestinyPublicVendorsResponse>;
+  /** False when the build has no API key: then Bungie is not asked at all. */
+  hasApiKey(): boolean;
+  /** Trimmed item definitions from the active Manifest; missing hashes are absent. */
+  itemDefinitions(hashes: number[]): Promise<Map<number, ItemDef>>;
+  /** Lost Items bucket itemCount from the Manifest (21), undefined before the Manifest is there. */
+  postmasterCapacity(): Promise<number | undefined>;
+  /** Whether a player is signed in, and their cached GetProfile response if any. */
+  player(): Promise<{ signedIn: boolean; profile?: DestinyProfileResponse }>;
+  /** Absolute URL for a Bungie asset path. */
+  assetUrl?(path: string | undefined): string | undefined;
+  now?(): number;
+  db?: VaultRaiderDB;
+  /** Dexie live queries need a real IndexedDB observer; tests that drive the badge by hand turn it off. */
+  watchProfiles?: boolean;
+}
+
+/** What the `vendors` table holds under key `xur`. */
+export interface XurCache {
+  present: boolean;
+  /** Last successful answer. */
+  checkedAt?: number;
+  visitId?: string;
+  departsAt?: number;
+  sales: RawSale[];
+  lastError?: string;
+  lastErrorAt?: number;
+}
+
+export const ALARM_ARRIVAL = 'xur-arrival';
+export const ALARM_DEPARTURE = 'xur-departure';
+export const ALARM_CHECK = 'xur-check';
+export const ALARM_RETRY = 'xur-retry';
+const ALARMS = new Set([ALARM_ARRIVAL, ALARM_DEPARTURE, ALARM_CHECK, ALARM_RETRY]);
+
+/** Bungie publishes the new vendor state a little after the hour; ask one minute late. */
+const SETTLE_MS = 60_000;
+const CHECK_PERIOD_MINUTES = 60;
+const RETRY_MINUTES = 5;
+const CACHE_KEY = 'xur';
+const SETTINGS_KEY = 'alertSettings';
+/** storage.local: the visit id already announced, so restarts of the worker never announce it again. */
+export const NOTIFIED_KEY = 'xurNotifiedVisit';
+export const NOTIFICATION_PREFIX = 'xur:';
+const DEFAULT_SETTINGS: AlertSettings = { xurNotifications: true };
+
+interface SidePanelApi {
+  open(options: { windowId: number }): Promise<void>;
+}
+
+export interface AlertService {
+  /** Ask Bungie about Xûr now (serialised: concurrent calls run one after another). */
+  check(): Promise<XurViewState>;
+  /** Recompute the badge from the cache and the profile without asking Bungie. */
+  updateBadge(): Promise<BadgeDecision>;
+  viewState(): Promise<XurViewState>;
+  /** Detach listeners: what a worker shutdown does; tests use it to simulate a restart. */
+  stop(): void;
+  /** Settles once the start-up work (alarms, badge, a stale-cache check) is done. */
+  ready: Promise<void>;
+}
+
+let current: AlertService | undefined;
+
+/** Read the alert settings from storage.local; missing keys fall back to notifications on. */
+export async function readAlertSettings(): Promise<AlertSettings> {
+  const stored = (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY] as Partial<AlertSettings> | undefined;
+  return { ...DEFAULT_SETTINGS, ...stored };
+}
+
+/**
+ * Start Xûr alerts in the service worker. Bungie: Xûr arrives Friday 17:00 UTC and leaves at the Tuesday 17:00 UTC
+ * reset; the public vendors endpoint (API key only) says whether he is there and what he sells. Alarms may not survive
+ * a browser restart, so every worker start re-creates the arrival and departure alarms and the hourly check. The
+ * listeners are attached synchronously, as MV3 requires for events that wake the worker.
+ */
+export function startAlertService(deps: AlertDeps): AlertService {
+  const now = deps.now ?? Date.now;
+  const db = deps.db ?? getDb();
+  let chain: Promise<unknown> = Promise.resolve();
+  let windowId: number | undefined;
+  let profileWatch: Subscription | undefined;
+
+  const onAlarm = (alarm: { name: string }) => {
+    if (ALARMS.has(alarm.name)) return check().then(() => undefined);
+  };
+  const onClicked = (id: string) => {
+    if (id.startsWith(NOTIFICATION_PREFIX)) void openXurView(id);
+  };
+  const onFocus = (id: number) => {
+    if (id !== browser.windows.WINDOW_ID_NONE) windowId = id;
+  };
+  browser.alarms.onAlarm.addListener(onAlarm);
+  browser.notifications.onClicked.addListener(onClicked);
+  browser.windows?.onFocusChanged?.addListener(onFocus);
+
+  async function readCache(): Promise<XurCache | undefined> {
+    return (await db.vendors.get(CACHE_KEY))?.data as XurCache | undefined;
+  }
+
+  async function writeCache(cache: XurCache, fetchedAt: number): Promise<void> {
+    await db.vendors.put({ key: CACHE_KEY, fetchedAt, data: cache });
+  }
+
+  async function scheduleAlarms(at: number): Promise<void> {
+    await browser.alarms.create(ALARM_ARRIVAL, { when: nextXurArrival(at) + SETTLE_MS });
+    await browser.alarms.create(ALARM_DEPARTURE, { when: nextXurDeparture(at) + SETTLE_MS });
+    // Re-creating a periodic alarm restarts its period; only add it when it is missing.
+    if (!(await browser.alarms.get(ALARM_CHECK))) {
+      await browser.alarms.create(ALARM_CHECK, { periodInMinutes: CHECK_PERIOD_MINUTES });
+    }
+  }
+
+  async function shapeRows(sales: RawSale[], profile: DestinyProfileResponse | undefined): Promise<XurSaleRow[]> {
+    if (sales.length === 0) return [];
+    const hashes = sales.flatMap((s) => [s.itemHash, ...s.costs.map((c) => c.itemHash)]);
+    const defs = await deps.itemDefinitions([...new Set(hashes)]);
+    return shapeXurSales(sales, {
+      item: (h) => defs.get(h),
+      owned: ownedItemHashes(profile),
+      assetUrl: deps.assetUrl,
+    });
+  }
+
+  async function viewState(): Promise<XurViewState> {
+    const cache = await readCache();
+    const at = now();
+    const base = { nextArrivalAt: nextXurArrival(at), lastError: cache?.lastError };
+    if (!cache || cache.checkedAt === undefined) return { ...base, status: 'unknown', rows: [] };
+    if (!cache.present) return { ...base, status: 'absent', checkedAt: cache.checkedAt, rows: [] };
+    const { profile } = await deps.player();
+    return {
+      ...base,
+      status: 'present',
+      checkedAt: cache.checkedAt,
+      departsAt: cache.departsAt,
+      rows: await shapeRows(cache.sales, profile),
+    };
+  }
+
+  async function updateBadge(): Promise<BadgeDecision> {
+    const [cache, player, capacity] = await Promise.all([readCache(), deps.player(), deps.postmasterCapacity()]);
+    const decision = decideBadge({
+      signedIn: player.signedIn,
+      postmasterCounts: player.signedIn ? postmasterCounts(player.profile) : [],
+      postmasterCapacity: capacity,
+      xur: cache && cache.checkedAt !== undefined ? { present: cache.present, departsAt: cache.departsAt } : undefined,
+    });
+    await browser.action.setBadgeText({ text: decision.text });
+    await browser.action.setBadgeBackgroundColor({ color: decision.color });
+    await browser.action.setBadgeTextColor?.({ color: '#FFFFFF' });
+    await browser.action.setTitle({ title: decision.title });
+    return decision;
+  }
+
+  async function notifyOnce(visitId: string, departsAt: number, sales: RawSale[]): Promise<void> {
+    if (!(await readAlertSettings()).xurNotifications) return;
+    const notified = (await browser.storage.local.get(NOTIFIED_KEY))[NOTIFIED_KEY];
+    if (notified === visitId) return;
+    const { profile } = await deps.player();
+    const exotics = exoticNames(await shapeRows(sales, profile));
+    const message = exotics.length
+      ? `Exotics: ${exotics.join(', ')}.`
+      : `He sells ${sales.length} items. Open Vault Raider to see them.`;
+    await browser.notifications.create(`${NOTIFICATION_PREFIX}${visitId}`, {
+      type: 'basic',
+      // Chrome: a notification without an icon is silently dropped (create resolves, getAll stays empty).
+      iconUrl: browser.runtime.getURL('/icon/128.png'),
+      title: 'Xûr has arrived',
+      message,
+      contextMessage: `Until ${new Date(departsAt).toUTCString().replace(':00 GMT', ' UTC')}`,
+    });
+    await browser.storage.local.set({ [NOTIFIED_KEY]: visitId });
+  }
+
+  async function runCheck(): Promise<XurViewState> {
+    const at = now();
+    await scheduleAlarms(at);
+    const cache = (await readCache()) ?? { present: false, sales: [] };
+    if (!deps.hasApiKey()) {
+      await writeCache({ ...cache, lastError: 'No Bungie API key is configured, so Xûr cannot be checked.', lastErrorAt: at }, at);
+      return viewState();
+    }
+    let response: DestinyPublicVendorsResponse;
+    try {
+      response = await deps.fetchPublicVendors();
+    } catch (error) {
+      // Keep the last known state (no badge flapping); the retry alarm and the hourly check ask again.
+      await browser.alarms.create(ALARM_RETRY, { delayInMinutes: RETRY_MINUTES });
+      const stale = cache.present && cache.departsAt !== undefined && at >= cache.departsAt;
+      // Xûr always leaves at the weekly reset, which is also when Bungie is most often down: the clock is enough.
+      await writeCache({ ...cache, present: stale ? false : cache.present, lastError: userMessage(error), lastErrorAt: at }, at);
+      if (stale) await updateBadge();
+      return viewState();
+    }
+    const presence = readXurPresence(response);
+    const visit = xurVisitAt(at);
+    const next: XurCache = presence.present
+      ? { present: true, checkedAt: at, visitId: visit.id, departsAt: visit.departsAt, sales: presence.sales }
+      : { present: false, checkedAt: at, sales: [] };
+    await writeCache(next, at);
+    await browser.alarms.clear(ALARM_RETRY);
+    await updateBadge();
+    if (presence.present) await notifyOnce(visit.id, visit.departsAt, presence.sales);
+    return viewState();
+  }
+
+  function check(): Promise<XurViewState> {
+    const run = chain.then(runCheck, runCheck);
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async function openXurView(notificationId: string): Promise<void> {
+    const sidePanel = (globalThis as { chrome?: { sidePanel?: SidePanelApi } }).chrome?.sidePanel;
+    // sidePanel.open needs the click's user gesture: call it before any await.
+    const opening = sidePanel && windowId !== undefined ? sidePanel.open({ windowId }) : undefined;
+    await browser.storage.session.set({ sidePanelView: 'xur' });
+    let opened = false;
+    if (opening) opened = await opening.then(() => true, () => false);
+    if (!opened) await browser.tabs.create({ url: browser.runtime.getURL('/sidepanel.html?view=xur') });
+    await browser.notifications.clear(notificationId);
+  }
+
+  async function start(): Promise<void> {
+    try {
+      const win = await browser.windows.getLastFocused();
+      windowId ??= win?.id;
+    } catch {
+      // No windows API (or no window yet): clicks fall back to opening a tab.
+    }
+    const at = now();
+    await scheduleAlarms(at);
+    await updateBadge();
+    const cache = await readCache();
+    const stale =
+      !cache?.checkedAt ||
+      at - cache.checkedAt >= CHECK_PERIOD_MINUTES * 60_000 ||
+      (cache.present && cache.departsAt !== undefined && at >= cache.departsAt) ||
+      (!cache.present && at >= nextXurArrival(cache.checkedAt));
+    if (stale) await check();
+    if (deps.watchProfiles !== false) {
+      // The postmaster half of the badge follows the profile cache the worker writes.
+      profileWatch = liveQuery(() => db.profiles.toCollection().keys()).subscribe({
+        next: () => void updateBadge().catch(() => undefined),
+        error: () => undefined,
+      });
+    }
+  }
+
+  const service: AlertService = {
+    check,
+    updateBadge,
+    viewState,
+    stop() {
+      browser.alarms.onAlarm.removeListener(onAlarm);
+      browser.notifications.onClicked.removeListener(onClicked);
+      browser.windows?.onFocusChanged?.removeListener(onFocus);
+      profileWatch?.unsubscribe();
+      if (current === service) current = undefined;
+    },
+    ready: Promise.resolve(),
+  };
+  service.ready = start().catch(() => undefined);
+  current = service;
+  return service;
+}
+
+function running(): AlertService {
+  if (!current) throw Object.assign(new Error('alerts not started'), { userMessage: 'Xûr alerts are not running yet.' });
+  return current;
+}
+
+/** Page → worker handlers for Xûr and alert settings; they act on the service `startAlertService` started. */
+export const alertHandlers: HandlerSet<AlertMessages> = {
+  getXurState: () => running().viewState(),
+  checkXur: () => running().check(),
+  getAlertSettings: () => readAlertSettings(),
+  setAlertSettings: async (patch) => {
+    const next = { ...(await readAlertSettings()), ...patch };
+    await browser.storage.local.set({ [SETTINGS_KEY]: next });
+    return next;
+  },
+};

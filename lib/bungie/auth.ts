@@ -1,0 +1,229 @@
+import { browser } from 'wxt/browser';
+import type { BuildConfig } from '@/lib/config';
+import type { BungieClient, TokenResponse, TokenSource } from './client';
+import { BungieError, DEAD_GRANT_CODES, LocalCode } from './errors';
+import { systemClock, type Clock } from './rate-limit';
+
+/** storage.local: the refresh token and its expiry (survives browser restarts, never synced). */
+export const REFRESH_KEY = 'vr.auth.refresh';
+/** storage.session: the access token (memory-backed, gone when the browser closes). */
+export const ACCESS_KEY = 'vr.auth.access';
+/** storage.local: whether someone is signed in and which Bungie.net account; no secrets. */
+export const AUTH_STATUS_KEY = 'vr.auth.status';
+
+export interface StoredToken {
+  token: string;
+  /** ms since the epoch; null when Bungie gave no lifetime. */
+  expiresAt: number | null;
+}
+
+export type AuthState = 'signed-out' | 'signed-in' | 'expired';
+
+export interface AuthStatus {
+  state: AuthState;
+  bnetMembershipId?: string;
+}
+
+/** Refresh this long before the access token runs out, so a request never leaves with a dying token. */
+export const REFRESH_MARGIN_MS = 60_000;
+
+export interface AuthOptions {
+  client: () => BungieClient;
+  config: () => Promise<BuildConfig> | BuildConfig;
+  /** chrome.identity.launchWebAuthFlow by default; tests pass a pretend one. */
+  launchWebAuthFlow?: (details: { url: string; interactive: boolean }) => Promise<string | undefined>;
+  clock?: Clock;
+  /** Called after every change of the sign-in state. */
+  onStatusChange?: (status: AuthStatus) => void;
+}
+
+export interface Auth extends TokenSource {
+  /** Run Bungie's OAuth flow in a browser window and keep the tokens; resolves the Bungie.net membership id. */
+  signIn(): Promise<string>;
+  /** Forget every token (the caller clears personal caches). */
+  signOut(): Promise<void>;
+  status(): Promise<AuthStatus>;
+}
+
+function randomState(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Bungie OAuth for the service worker. Bungie rules it obeys: authorize at `/en/OAuth/Authorize` with a random
+ * `state` checked on return; exchange the code at `/Platform/App/OAuth/Token/` (HTTP Basic for confidential clients,
+ * client_id only for public ones); refresh before expiry with one refresh in flight for all callers; when Bungie says
+ * the grant is dead (2106–2124) or a public client's hour is up, the session becomes "expired" (sign in again).
+ * Tokens live only in storage (refresh: local, access: session) and in this closure; they never reach logs or errors.
+ */
+export function createAuth(options: AuthOptions): Auth {
+  const clock = options.clock ?? systemClock;
+  const launch =
+    options.launchWebAuthFlow ?? ((details: { url: string; interactive: boolean }) => browser.identity.launchWebAuthFlow(details));
+  let refreshing: Promise<string> | null = null;
+  let knownState: AuthState = 'signed-out';
+
+  async function readStatus(): Promise<AuthStatus> {
+    const status = (await browser.storage.local.get(AUTH_STATUS_KEY))[AUTH_STATUS_KEY] as AuthStatus | undefined;
+    knownState = status?.state ?? 'signed-out';
+    return status ?? { state: 'signed-out' };
+  }
+
+  async function writeStatus(status: AuthStatus) {
+    knownState = status.state;
+    await browser.storage.local.set({ [AUTH_STATUS_KEY]: status });
+    options.onStatusChange?.(status);
+  }
+
+  async function readToken(area: 'local' | 'session', key: string): Promise<StoredToken | undefined> {
+    return (await browser.storage[area].get(key))[key] as StoredToken | undefined;
+  }
+
+  async function forgetTokens() {
+    await browser.storage.session.remove(ACCESS_KEY);
+    await browser.storage.local.remove(REFRESH_KEY);
+  }
+
+  async function keep(answer: TokenResponse) {
+    const now = clock.now();
+    const access: StoredToken = { token: answer.access_token, expiresAt: now + answer.expires_in * 1000 };
+    await browser.storage.session.set({ [ACCESS_KEY]: access });
+    if (answer.refresh_token) {
+      const expiresAt = answer.refresh_expires_in ? now + answer.refresh_expires_in * 1000 : null;
+      await browser.storage.local.set({ [REFRESH_KEY]: { token: answer.refresh_token, expiresAt } });
+    } else {
+      // Public client (Bungie-net/api #24): no refresh token; an older one must not outlive this sign-in.
+      await browser.storage.local.remove(REFRESH_KEY);
+    }
+  }
+
+  async function expire() {
+    await forgetTokens();
+    const status = await readStatus();
+    if (status.state !== 'signed-out') await writeStatus({ ...status, state: 'expired' });
+  }
+
+  function signInError(): BungieError {
+    return new BungieError({
+      code: knownState === 'signed-out' ? LocalCode.NotSignedIn : LocalCode.SignInRequired,
+    });
+  }
+
+  async function clientCredentials(config: BuildConfig) {
+    return config.clientSecret ? { id: config.clientId, secret: config.clientSecret } : undefined;
+  }
+
+  async function refreshNow(): Promise<string> {
+    const stored = await readToken('local', REFRESH_KEY);
+    if (!stored || (stored.expiresAt !== null && stored.expiresAt <= clock.now())) {
+      await expire();
+      throw signInError();
+    }
+    const config = await options.config();
+    let answer: TokenResponse;
+    try {
+      answer = await options
+        .client()
+        .requestToken(
+          { grant_type: 'refresh_token', refresh_token: stored.token, client_id: config.clientId },
+          await clientCredentials(config),
+        );
+    } catch (error) {
+      if (error instanceof BungieError && DEAD_GRANT_CODES.has(error.code)) {
+        await expire();
+        throw signInError();
+      }
+      throw error;
+    }
+    await keep(answer);
+    return answer.access_token;
+  }
+
+  function usable(access: StoredToken | undefined): access is StoredToken {
+    return Boolean(access && (access.expiresAt === null || access.expiresAt - clock.now() > REFRESH_MARGIN_MS));
+  }
+
+  /**
+   * One refresh for everyone: callers arriving while it runs share its result, and a caller holding an older token
+   * gets the token a finished refresh already stored (Bungie rotates refresh tokens, so a second refresh with the
+   * old one would be refused and sign the user out).
+   */
+  function refreshShared(stale: string | undefined): Promise<string> {
+    refreshing ??= (async () => {
+      const current = await readToken('session', ACCESS_KEY);
+      if (usable(current) && current.token !== stale) return current.token;
+      return refreshNow();
+    })().finally(() => {
+      refreshing = null;
+    });
+    return refreshing;
+  }
+
+  async function accessToken(): Promise<string | null> {
+    const status = await readStatus();
+    if (status.state !== 'signed-in') return null;
+    if (refreshing) return refreshing;
+    const access = await readToken('session', ACCESS_KEY);
+    if (usable(access)) return access.token;
+    const refresh = await readToken('local', REFRESH_KEY);
+    if (!refresh) {
+      // A public client lives one hour: use the token to its last second, then ask for a new sign-in.
+      if (access?.expiresAt && access.expiresAt > clock.now()) return access.token;
+      await expire();
+      return null;
+    }
+    return refreshShared(access?.token);
+  }
+
+  async function refreshAfterRejection(rejected: string): Promise<string> {
+    if (refreshing) return refreshing;
+    const current = await readToken('session', ACCESS_KEY);
+    if (current && current.token !== rejected) return current.token;
+    if (!refreshing && !(await readToken('local', REFRESH_KEY))) {
+      await expire();
+      throw signInError();
+    }
+    return refreshShared(rejected);
+  }
+
+  async function signIn(): Promise<string> {
+    const config = await options.config();
+    if (!config.clientId || !config.apiKey) throw new BungieError({ code: LocalCode.NotConfigured });
+    const state = randomState();
+    const authorize = new URL(`${config.origin}/en/OAuth/Authorize`);
+    authorize.searchParams.set('client_id', config.clientId);
+    authorize.searchParams.set('response_type', 'code');
+    authorize.searchParams.set('state', state);
+    if (knownState === 'expired') authorize.searchParams.set('reauth', 'true');
+
+    let redirected: string | undefined;
+    try {
+      redirected = await launch({ url: authorize.href, interactive: true });
+    } catch {
+      throw new BungieError({ code: LocalCode.SignInCancelled });
+    }
+    if (!redirected) throw new BungieError({ code: LocalCode.SignInCancelled });
+    const answer = new URL(redirected).searchParams;
+    if (answer.get('state') !== state) throw new BungieError({ code: LocalCode.StateMismatch });
+    const code = answer.get('code');
+    if (!code) throw new BungieError({ code: LocalCode.SignInCancelled });
+
+    const tokens = await options
+      .client()
+      .requestToken(
+        { grant_type: 'authorization_code', code, client_id: config.clientId },
+        await clientCredentials(config),
+      );
+    await keep(tokens);
+    await writeStatus({ state: 'signed-in', bnetMembershipId: tokens.membership_id });
+    return tokens.membership_id;
+  }
+
+  async function signOut() {
+    await forgetTokens();
+    await writeStatus({ state: 'signed-out' });
+  }
+
+  return { accessToken, refreshAfterRejection, signInError, signIn, signOut, status: readStatus };
+}

@@ -1,0 +1,357 @@
+import type { ServerResponse } from 'bungie-api-ts/destiny2';
+import type { HttpClient, HttpClientConfig } from 'bungie-api-ts/http';
+import { ofetch, type FetchResponse } from 'ofetch';
+import {
+  BAD_ACCESS_TOKEN_CODES,
+  BungieError,
+  DEAD_GRANT_CODES,
+  ErrorCode,
+  LocalCode,
+  THROTTLE_CODES,
+  statusName,
+} from './errors';
+import { BUNGIE_RATE_RULES, createBackoff, createRateLimiter, systemClock, type Clock, type RateRule } from './rate-limit';
+
+/** Where to talk to and with which key; read again for every request so option-page changes apply at once. */
+export interface BungieClientConfig {
+  /** Bungie.net (or the emulator), no trailing slash. */
+  origin: string;
+  apiKey: string;
+}
+
+/** The auth side of the client: lib/bungie/auth.ts implements it. */
+export interface TokenSource {
+  /** A usable access token, refreshed first when it is about to expire; null when nobody is signed in. */
+  accessToken(): Promise<string | null>;
+  /** Bungie refused `rejected`: return a fresh token (one refresh shared by all callers) or throw a BungieError. */
+  refreshAfterRejection(rejected: string): Promise<string>;
+  /** The error to raise when an endpoint needs a user and no token is available. */
+  signInError(): BungieError;
+}
+
+/** What the UI can show about Bungie itself. */
+export type BungieHealth = 'ok' | 'slow' | 'maintenance' | 'trouble';
+
+export interface BungieClientOptions {
+  config: BungieClientConfig | (() => BungieClientConfig);
+  tokens?: TokenSource;
+  /** A pretend fetch in tests; the platform fetch otherwise. */
+  fetch?: typeof globalThis.fetch;
+  clock?: Clock;
+  /** After this long without an answer the client reports `slow` (the "Bungie is slow" banner). */
+  slowAfterMs?: number;
+  /** Hard timeout for API requests (not for CDN downloads, which report progress instead). */
+  timeoutMs?: number;
+  rateRules?: readonly RateRule[];
+}
+
+/** The OAuth token endpoint's answer (RFC 6749 fields as Bungie sends them). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  refresh_token?: string;
+  refresh_expires_in?: number;
+  /** The Bungie.net membership id (not a Destiny membership id). */
+  membership_id: string;
+}
+
+export interface BungieClient {
+  /** bungie-api-ts HttpClient: resolves the success envelope, rejects with a BungieError. */
+  http: HttpClient;
+  /** Stream a CDN file (Manifest zip/json) from `path` under the origin, reporting progress. No API key needed. */
+  download(
+    path: string,
+    onProgress?: (received: number, total: number | undefined) => void,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array>;
+  /** POST the form to Bungie's OAuth token endpoint; `client` adds HTTP Basic client authentication. */
+  requestToken(form: Record<string, string>, client?: { id: string; secret: string }): Promise<TokenResponse>;
+  health(): BungieHealth;
+  /** Called with the new state whenever the health changes; returns an unsubscribe function. */
+  onHealthChange(listener: (health: BungieHealth) => void): () => void;
+}
+
+export const DEFAULT_SLOW_AFTER_MS = 15_000;
+export const DEFAULT_TIMEOUT_MS = 45_000;
+const TOKEN_PATH = '/Platform/App/OAuth/Token/';
+
+function isEnvelope(data: unknown): data is ServerResponse<unknown> {
+  return typeof data === 'object' && data !== null && typeof (data as { ErrorCode?: unknown }).ErrorCode === 'number';
+}
+
+/** bungie-api-ts builds absolute www.bungie.net URLs; we keep only the path so the configured origin applies. */
+function toPath(url: string): string {
+  const match = /^https?:\/\/[^/]+(\/.*)$/i.exec(url);
+  return match ? match[1] : url.startsWith('/') ? url : `/${url}`;
+}
+
+function causeName(error: unknown): string {
+  const cause = (error as { cause?: unknown })?.cause;
+  if (cause && typeof cause === 'object' && 'name' in cause) return String((cause as { name: unknown }).name);
+  return (error as { name?: string })?.name ?? '';
+}
+
+/**
+ * The one Bungie HTTP client (house style: lib/bungie/client is the only HTTP owner). Bungie rules it obeys:
+ * every /Platform request carries `X-API-Key`; the envelope's ErrorCode is the truth (1 = success, even on HTTP 500);
+ * an HTTP 5xx without an envelope means Bungie is in trouble; bad-token answers (22, 99, 2111) get one refresh and
+ * one retry; item/socket/tracked/loadout actions are spaced per Bungie's published gaps, one in flight per queue;
+ * throttle codes trigger an exponential back-off.
+ */
+export function createBungieClient(options: BungieClientOptions): BungieClient {
+  const clock = options.clock ?? systemClock;
+  const slowAfterMs = options.slowAfterMs ?? DEFAULT_SLOW_AFTER_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const readConfig = typeof options.config === 'function' ? options.config : () => options.config as BungieClientConfig;
+  const limiter = createRateLimiter(options.rateRules ?? BUNGIE_RATE_RULES, clock);
+  const backoff = createBackoff(clock);
+  const $fetch = ofetch.create(
+    { retry: 0, ignoreResponseError: true },
+    options.fetch ? { fetch: options.fetch } : {},
+  );
+
+  const listeners = new Set<(health: BungieHealth) => void>();
+  let slowRequests = 0;
+  let condition: 'ok' | 'maintenance' | 'trouble' = 'ok';
+  let lastHealth: BungieHealth = 'ok';
+
+  function health(): BungieHealth {
+    if (condition !== 'ok') return condition;
+    return slowRequests > 0 ? 'slow' : 'ok';
+  }
+
+  function publishHealth() {
+    const next = health();
+    if (next === lastHealth) return;
+    lastHealth = next;
+    for (const listener of listeners) listener(next);
+  }
+
+  function config(): BungieClientConfig {
+    const value = readConfig();
+    return { origin: value.origin.replace(/\/+$/, ''), apiKey: value.apiKey };
+  }
+
+  /** Track one request for the "slow" signal; returns the function that ends the tracking. */
+  function watchSlow(): () => void {
+    let slow = false;
+    const timer = setTimeout(() => {
+      slow = true;
+      slowRequests += 1;
+      publishHealth();
+    }, slowAfterMs);
+    return () => {
+      clearTimeout(timer);
+      if (slow) {
+        slowRequests -= 1;
+        publishHealth();
+      }
+    };
+  }
+
+  function transportError(error: unknown, endpoint: string, signal?: AbortSignal): BungieError {
+    if (signal?.aborted) return new BungieError({ code: LocalCode.Aborted, endpoint });
+    const name = causeName(error);
+    if (name === 'TimeoutError') return new BungieError({ code: LocalCode.Timeout, endpoint });
+    return new BungieError({ code: LocalCode.NetworkError, endpoint });
+  }
+
+  /** Map an answer to success data or a BungieError, and update health/back-off from it. */
+  function settle(response: FetchResponse<unknown>, endpoint: string): ServerResponse<unknown> {
+    const data = response._data;
+    if (isEnvelope(data)) {
+      if (data.ErrorCode === ErrorCode.Success) {
+        backoff.succeeded();
+        condition = 'ok';
+        return data;
+      }
+      const error = new BungieError({
+        code: data.ErrorCode,
+        status: data.ErrorStatus,
+        message: data.Message,
+        httpStatus: response.status,
+        throttleSeconds: data.ThrottleSeconds,
+        endpoint,
+      });
+      if (THROTTLE_CODES.has(error.code)) backoff.throttled(error.throttleSeconds);
+      if (error.code === ErrorCode.SystemDisabled) condition = 'maintenance';
+      else condition = 'ok';
+      throw error;
+    }
+    if (response.status >= 500 || response.ok) {
+      condition = 'trouble';
+      throw new BungieError({ code: LocalCode.BungieTrouble, httpStatus: response.status, endpoint });
+    }
+    if (response.status === 401) {
+      throw new BungieError({ code: ErrorCode.WebAuthRequired, httpStatus: 401, endpoint });
+    }
+    throw new BungieError({ code: LocalCode.HttpError, httpStatus: response.status, endpoint });
+  }
+
+  async function sendOnce(request: HttpClientConfig, path: string, token: string | null) {
+    const { origin, apiKey } = config();
+    const headers: Record<string, string> = { 'X-API-Key': apiKey };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const done = watchSlow();
+    try {
+      let response: FetchResponse<unknown>;
+      try {
+        response = await $fetch.raw(`${origin}${path}`, {
+          method: request.method,
+          query: request.params,
+          body: request.body,
+          headers,
+          timeout: timeoutMs,
+          responseType: 'json',
+        });
+      } catch (error) {
+        throw transportError(error, path);
+      }
+      return settle(response, path);
+    } finally {
+      done();
+      publishHealth();
+    }
+  }
+
+  async function sendWithAuth(request: HttpClientConfig, path: string) {
+    const tokens = options.tokens;
+    const token = tokens ? await tokens.accessToken() : null;
+    try {
+      return await sendOnce(request, path, token);
+    } catch (error) {
+      const badToken = error instanceof BungieError && BAD_ACCESS_TOKEN_CODES.has(error.code);
+      if (!badToken || !tokens) throw error;
+      if (!token) throw tokens.signInError();
+      const fresh = await tokens.refreshAfterRejection(token);
+      return await sendOnce(request, path, fresh);
+    }
+  }
+
+  const http = (async (request: HttpClientConfig) => {
+    const path = toPath(request.url);
+    return limiter.run(path, async () => {
+      const wait = backoff.delayMs();
+      if (wait > 0) await clock.sleep(wait);
+      return sendWithAuth(request, path);
+    });
+  }) as HttpClient;
+
+  async function download(
+    path: string,
+    onProgress?: (received: number, total: number | undefined) => void,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array> {
+    const endpoint = toPath(path);
+    let response: FetchResponse<ReadableStream<Uint8Array> | undefined>;
+    try {
+      response = await $fetch.raw<ReadableStream<Uint8Array> | undefined, 'stream'>(`${config().origin}${endpoint}`, {
+        method: 'GET',
+        responseType: 'stream',
+        signal,
+      });
+    } catch (error) {
+      throw transportError(error, endpoint, signal);
+    }
+    if (!response.ok || !response._data) {
+      const code = response.status >= 500 ? LocalCode.BungieTrouble : LocalCode.HttpError;
+      throw new BungieError({ code, httpStatus: response.status, endpoint });
+    }
+    const length = Number(response.headers.get('content-length'));
+    const total = Number.isFinite(length) && length > 0 ? length : undefined;
+    const reader = response._data.getReader();
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    onProgress?.(0, total);
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        received += value.byteLength;
+        onProgress?.(received, total);
+      }
+    } catch (error) {
+      throw transportError(error, endpoint, signal);
+    }
+    const bytes = new Uint8Array(received);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return bytes;
+  }
+
+  async function requestToken(
+    form: Record<string, string>,
+    client?: { id: string; secret: string },
+  ): Promise<TokenResponse> {
+    const { origin, apiKey } = config();
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'X-API-Key': apiKey,
+    };
+    if (client?.secret) headers.Authorization = `Basic ${btoa(`${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret)}`)}`;
+    let response: FetchResponse<unknown>;
+    const done = watchSlow();
+    try {
+      response = await $fetch.raw(`${origin}${TOKEN_PATH}`, {
+        method: 'POST',
+        body: new URLSearchParams(form).toString(),
+        headers,
+        timeout: timeoutMs,
+        responseType: 'json',
+      });
+    } catch (error) {
+      throw transportError(error, TOKEN_PATH);
+    } finally {
+      done();
+      publishHealth();
+    }
+    const data = response._data as Partial<TokenResponse> & { error?: string; error_description?: string };
+    if (response.ok && data && typeof data.access_token === 'string') return data as TokenResponse;
+    throw tokenError(response.status, data);
+  }
+
+  return {
+    http,
+    download,
+    requestToken,
+    health,
+    onHealthChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+/**
+ * Map a failed token-endpoint answer. Bungie answers OAuth errors as `{error, error_description}` where the
+ * description is a PlatformErrorCodes name (e.g. "RefreshTokenExpired"), and sometimes as a Destiny envelope.
+ * Only names and codes are kept: the body may echo the grant, which must never reach an error text.
+ */
+function tokenError(httpStatus: number, data: unknown): BungieError {
+  const endpoint = TOKEN_PATH;
+  if (isEnvelope(data)) {
+    return new BungieError({ code: data.ErrorCode, status: data.ErrorStatus, httpStatus, endpoint });
+  }
+  const body = (typeof data === 'object' && data !== null ? data : {}) as { error?: unknown; error_description?: unknown };
+  const description = typeof body.error_description === 'string' ? body.error_description : '';
+  const named = Object.entries(ErrorCode).find(([name]) => name.toLowerCase() === description.toLowerCase());
+  if (named) return new BungieError({ code: named[1], httpStatus, endpoint });
+  if (httpStatus >= 500) return new BungieError({ code: LocalCode.BungieTrouble, httpStatus, endpoint });
+  if (body.error === 'invalid_grant') {
+    return new BungieError({ code: ErrorCode.AuthorizationRecordInvalid, httpStatus, endpoint });
+  }
+  if (body.error === 'invalid_client' || body.error === 'unauthorized_client') {
+    return new BungieError({ code: ErrorCode.ApiInvalidOrExpiredKey, httpStatus, endpoint });
+  }
+  return new BungieError({ code: LocalCode.HttpError, status: statusName(LocalCode.HttpError), httpStatus, endpoint });
+}
+
+/** True when a token-endpoint error means the grant is dead and the user has to sign in again (Bungie 2106–2124). */
+export function isDeadGrant(error: unknown): boolean {
+  return error instanceof BungieError && DEAD_GRANT_CODES.has(error.code);
+}

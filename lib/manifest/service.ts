@@ -1,0 +1,159 @@
+import initSqlJs, { type SqlJsStatic } from 'sql.js';
+import { browser } from 'wxt/browser';
+import { getDb, type VaultRaiderDB } from '../db/schema';
+import type { HandlerSet } from '../messages';
+import { onUnresolvedHashes } from './lookup';
+import type { ManifestMessages } from './messages';
+import { checkManifest, type CheckResult, type ManifestSource } from './pipeline';
+import { META_LAST_RECHECK, patchStatus, readActive, readStatus } from './state';
+
+/** Alarm names owned by the Manifest service. */
+export const ALARM_HOURLY = 'manifest-check';
+export const ALARM_RETRY = 'manifest-retry';
+export const ALARM_RECHECK = 'manifest-recheck';
+
+/** Hourly by default (issue 6); a recheck for unknown hashes at most every 5 minutes; retry 5 minutes after a failure. */
+export const CHECK_PERIOD_MINUTES = 60;
+export const RECHECK_MIN_INTERVAL_MS = 5 * 60_000;
+export const RETRY_DELAY_MINUTES = 5;
+
+export interface ManifestServiceDeps {
+  db: VaultRaiderDB;
+  /** The Bungie client as a ManifestSource; resolved lazily so sign-in state and settings are current. */
+  getSource: () => ManifestSource | Promise<ManifestSource>;
+  loadSql: () => Promise<SqlJsStatic>;
+  uiLanguage: () => string | undefined;
+  now: () => number;
+}
+
+let deps: ManifestServiceDeps | undefined;
+let running: Promise<CheckResult> | undefined;
+let sqlPromise: Promise<SqlJsStatic> | undefined;
+
+/** sql.js with its wasm shipped in the package (`/sql-wasm-browser.wasm`); MV3 CSP needs 'wasm-unsafe-eval'. */
+export function loadSqlFromExtension(): Promise<SqlJsStatic> {
+  sqlPromise ??= initSqlJs({ locateFile: (file: string) => browser.runtime.getURL(`/${file}` as '/') }).catch(
+    (error: unknown) => {
+      sqlPromise = undefined;
+      throw error;
+    },
+  );
+  return sqlPromise;
+}
+
+function browserLanguage(): string | undefined {
+  try {
+    return browser.i18n.getUILanguage();
+  } catch {
+    return globalThis.navigator?.language;
+  }
+}
+
+function requireDeps(): ManifestServiceDeps {
+  if (!deps) throw new Error('Manifest service not started');
+  return deps;
+}
+
+/**
+ * Run one Manifest check (or join the one already running: one ingest at a time, since two would write the same
+ * version). After a failure a retry alarm is set; Bungie maintenance windows are usually short.
+ */
+export function runManifestCheck({ force = false } = {}): Promise<CheckResult> {
+  const d = requireDeps();
+  running ??= (async () => {
+    try {
+      const source = await d.getSource();
+      const result = await checkManifest(
+        { db: d.db, source, loadSql: d.loadSql, uiLanguage: d.uiLanguage(), now: d.now },
+        { force },
+      );
+      if (result.outcome === 'failed') {
+        const retryAt = d.now() + RETRY_DELAY_MINUTES * 60_000;
+        await browser.alarms.create(ALARM_RETRY, { when: retryAt });
+        await patchStatus(d.db, { retryAt }, d.now());
+      } else {
+        await browser.alarms.clear(ALARM_RETRY);
+      }
+      return result;
+    } finally {
+      running = undefined;
+    }
+  })();
+  return running;
+}
+
+/**
+ * Ask for a recheck because an item hash could not be resolved. Bungie ships new items (and un-redacts old ones)
+ * with a new Manifest, so a miss is a hint; at most one check per 5 minutes, the rest is deferred by an alarm.
+ */
+export async function requestRecheck(): Promise<boolean> {
+  const d = requireDeps();
+  const last = ((await d.db.meta.get(META_LAST_RECHECK))?.value as number | undefined) ?? 0;
+  const now = d.now();
+  if (now - last >= RECHECK_MIN_INTERVAL_MS) {
+    await d.db.meta.put({ key: META_LAST_RECHECK, value: now });
+    void runManifestCheck();
+    return true;
+  }
+  if (!(await browser.alarms.get(ALARM_RECHECK))) {
+    await browser.alarms.create(ALARM_RECHECK, { when: last + RECHECK_MIN_INTERVAL_MS });
+  }
+  return false;
+}
+
+/** Message handlers for pages (status, "check now", unresolved hashes seen by a page). */
+export const manifestHandlers: HandlerSet<ManifestMessages> = {
+  manifestStatus: async () => {
+    const { db } = requireDeps();
+    const [active, status] = await Promise.all([readActive(db), readStatus(db)]);
+    return { active, status };
+  },
+  manifestCheckNow: async ({ force }) => {
+    const result = await runManifestCheck({ force });
+    if (result.outcome === 'failed') return { outcome: 'failed', error: result.error };
+    return { outcome: result.outcome, version: result.version };
+  },
+  manifestReportUnresolved: async ({ hashes }) => {
+    if (!hashes.length) return { scheduled: false };
+    return { scheduled: await requestRecheck() };
+  },
+};
+
+/**
+ * Register the Manifest listeners and alarms: check at install, at browser start, hourly, and on unresolved hashes.
+ * A worker that was killed mid-ingest left a status of downloading/reading/storing (or no active Manifest): it
+ * checks again right away, and the check first deletes the incomplete version.
+ */
+export function startManifestService(overrides: Partial<ManifestServiceDeps> = {}): void {
+  deps = {
+    db: overrides.db ?? getDb(),
+    getSource: overrides.getSource ?? defaultSource,
+    loadSql: overrides.loadSql ?? loadSqlFromExtension,
+    uiLanguage: overrides.uiLanguage ?? browserLanguage,
+    now: overrides.now ?? Date.now,
+  };
+  const d = deps;
+
+  browser.runtime.onInstalled.addListener(() => void runManifestCheck());
+  browser.runtime.onStartup.addListener(() => void runManifestCheck());
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === ALARM_HOURLY || alarm.name === ALARM_RETRY) void runManifestCheck();
+    else if (alarm.name === ALARM_RECHECK) void requestRecheck();
+  });
+  onUnresolvedHashes(() => void requestRecheck());
+
+  void (async () => {
+    if (!(await browser.alarms.get(ALARM_HOURLY))) {
+      await browser.alarms.create(ALARM_HOURLY, { periodInMinutes: CHECK_PERIOD_MINUTES });
+    }
+    const [active, status] = await Promise.all([readActive(d.db), readStatus(d.db)]);
+    const interrupted = ['checking', 'downloading', 'reading', 'storing'].includes(status.stage);
+    if (!active || interrupted) void runManifestCheck();
+  })();
+}
+
+async function defaultSource(): Promise<ManifestSource> {
+  throw Object.assign(new Error('No Bungie client wired'), {
+    userMessage: 'Vault Raider cannot reach Bungie.net yet.',
+  });
+}

@@ -1,0 +1,59 @@
+import { liveQuery, type Subscription } from 'dexie';
+import { defineStore } from 'pinia';
+import { onScopeDispose, ref, shallowRef } from 'vue';
+import { getDb } from '../db/schema';
+import { send } from '../messages';
+import { MOVE_STATUS_KEY, type MoveStatus } from '../moves/executor';
+import type { MoveIntentMessage, PreviewResult } from '../moves/messages';
+import { userMessage } from '../user-message';
+
+/**
+ * Moves from the pages' side: send intents to the worker's queue (which keeps running when the page closes), preview
+ * a plan, undo, and follow the live status line the worker writes to Dexie.
+ */
+export const useMovesStore = defineStore('moves', () => {
+  const status = shallowRef<MoveStatus>();
+  const preview = shallowRef<PreviewResult>();
+  const error = ref<string>();
+  let subscription: Subscription | undefined;
+
+  function watch() {
+    if (subscription) return;
+    subscription = liveQuery(() => getDb().meta.get(MOVE_STATUS_KEY)).subscribe({
+      next: (row) => (status.value = row?.value as MoveStatus | undefined),
+      error: (e) => (error.value = userMessage(e)),
+    });
+  }
+
+  async function run(intent: MoveIntentMessage) {
+    error.value = undefined;
+    try {
+      return await send('runMove', intent);
+    } catch (e) {
+      error.value = userMessage(e);
+    }
+  }
+
+  async function showPreview(intent: MoveIntentMessage) {
+    try {
+      preview.value = await send('previewMove', intent);
+    } catch (e) {
+      preview.value = { ok: false, reason: userMessage(e) };
+    }
+    return preview.value;
+  }
+
+  async function undo() {
+    error.value = undefined;
+    try {
+      const res = await send('undoLastMove', {});
+      if (res.reason) error.value = res.reason;
+    } catch (e) {
+      error.value = userMessage(e);
+    }
+  }
+
+  onScopeDispose(() => subscription?.unsubscribe());
+
+  return { status, preview, error, watch, run, showPreview, undo };
+});
