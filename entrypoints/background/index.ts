@@ -1,6 +1,10 @@
 import { browser } from 'wxt/browser';
 import { isEnvelope, type Envelope, type Handlers, type MessageType, type Reply } from '@/lib/messages';
 import { userMessage } from '@/lib/user-message';
+import { authHandlers } from '@/lib/bungie/service';
+import { manifestHandlers, startManifestService } from '@/lib/manifest/service';
+import { alertHandlers, startAlertService } from '@/lib/alerts/service';
+import { defaultAlertDeps } from '@/lib/alerts/deps';
 
 export default defineBackground({
   main() {
@@ -8,6 +12,9 @@ export default defineBackground({
 
     // Partial while domains land; the lead tightens this to `Handlers` so every message must be handled.
     const handlers: Partial<Handlers> = {
+      ...authHandlers,
+      ...manifestHandlers,
+      ...alertHandlers,
       ping: ({ sentAt }) => ({ pong: true, sentAt, workerStartedAt }),
       openSidePanel: async () => {
         const url = browser.runtime.getURL('/sidepanel.html');
@@ -29,6 +36,9 @@ export default defineBackground({
         return { ok: false, error: userMessage(error) };
       }
     }
+
+    startManifestService();
+    startAlertService(defaultAlertDeps());
 
     browser.alarms.onAlarm.addListener(async (alarm) => {
       // Diagnostics for the options page and the e2e suite: which alarm fired last, and when.

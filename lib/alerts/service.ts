@@ -21,14 +21,16 @@ import type { AlertMessages, AlertSettings, XurViewState } from './messages';
 export interface AlertDeps {
   /** GetPublicVendors (components 400, 402) through the one HTTP client; throws when Bungie does not answer. */
   fetchPublicVendors(): Promise<DestinyPublicVendorsResponse>;
-  /** False when the build has no API key: then Bungie is not asked at all. */
-  hasApiKey(): boolean;
+  /** False when neither the build nor the user's settings hold an API key: then Bungie is not asked at all. */
+  hasApiKey(): boolean | Promise<boolean>;
   /** Trimmed item definitions from the active Manifest; missing hashes are absent. */
   itemDefinitions(hashes: number[]): Promise<Map<number, ItemDef>>;
   /** Lost Items bucket itemCount from the Manifest (21), undefined before the Manifest is there. */
   postmasterCapacity(): Promise<number | undefined>;
   /** Whether a player is signed in, and their cached GetProfile response if any. */
   player(): Promise<{ signedIn: boolean; profile?: DestinyProfileResponse }>;
+  /** Sign-in, sign-out and account switches; returns an unsubscribe function. */
+  onPlayerChange?(listener: () => void): () => void;
   /** Absolute URL for a Bungie asset path. */
   assetUrl?(path: string | undefined): string | undefined;
   now?(): number;
@@ -102,6 +104,8 @@ export function startAlertService(deps: AlertDeps): AlertService {
   let chain: Promise<unknown> = Promise.resolve();
   let windowId: number | undefined;
   let profileWatch: Subscription | undefined;
+  let unwatchPlayer: (() => void) | undefined;
+  let stopped = false;
 
   const onAlarm = (alarm: { name: string }) => {
     if (ALARMS.has(alarm.name)) return check().then(() => undefined);
@@ -180,7 +184,13 @@ export function startAlertService(deps: AlertDeps): AlertService {
     const notified = (await browser.storage.local.get(NOTIFIED_KEY))[NOTIFIED_KEY];
     if (notified === visitId) return;
     const { profile } = await deps.player();
-    const exotics = exoticNames(await shapeRows(sales, profile));
+    const rows = await shapeRows(sales, profile);
+    if (rows.length > 0 && rows.every((r) => !r.resolved)) {
+      // The Manifest is not there yet (first install): announce with names on the retry rather than without.
+      await browser.alarms.create(ALARM_RETRY, { delayInMinutes: RETRY_MINUTES });
+      return;
+    }
+    const exotics = exoticNames(rows);
     const message = exotics.length
       ? `Exotics: ${exotics.join(', ')}.`
       : `He sells ${sales.length} items. Open Vault Raider to see them.`;
@@ -199,8 +209,11 @@ export function startAlertService(deps: AlertDeps): AlertService {
     const at = now();
     await scheduleAlarms(at);
     const cache = (await readCache()) ?? { present: false, sales: [] };
-    if (!deps.hasApiKey()) {
-      await writeCache({ ...cache, lastError: 'No Bungie API key is configured, so Xûr cannot be checked.', lastErrorAt: at }, at);
+    if (!(await deps.hasApiKey())) {
+      await writeCache(
+        { ...cache, lastError: 'No Bungie API key is configured, so Xûr cannot be checked.', lastErrorAt: at },
+        at,
+      );
       return viewState();
     }
     let response: DestinyPublicVendorsResponse;
@@ -211,7 +224,10 @@ export function startAlertService(deps: AlertDeps): AlertService {
       await browser.alarms.create(ALARM_RETRY, { delayInMinutes: RETRY_MINUTES });
       const stale = cache.present && cache.departsAt !== undefined && at >= cache.departsAt;
       // Xûr always leaves at the weekly reset, which is also when Bungie is most often down: the clock is enough.
-      await writeCache({ ...cache, present: stale ? false : cache.present, lastError: userMessage(error), lastErrorAt: at }, at);
+      await writeCache(
+        { ...cache, present: stale ? false : cache.present, lastError: userMessage(error), lastErrorAt: at },
+        at,
+      );
       if (stale) await updateBadge();
       return viewState();
     }
@@ -239,7 +255,11 @@ export function startAlertService(deps: AlertDeps): AlertService {
     const opening = sidePanel && windowId !== undefined ? sidePanel.open({ windowId }) : undefined;
     await browser.storage.session.set({ sidePanelView: 'xur' });
     let opened = false;
-    if (opening) opened = await opening.then(() => true, () => false);
+    if (opening)
+      opened = await opening.then(
+        () => true,
+        () => false,
+      );
     if (!opened) await browser.tabs.create({ url: browser.runtime.getURL('/sidepanel.html?view=xur') });
     await browser.notifications.clear(notificationId);
   }
@@ -261,6 +281,8 @@ export function startAlertService(deps: AlertDeps): AlertService {
       (cache.present && cache.departsAt !== undefined && at >= cache.departsAt) ||
       (!cache.present && at >= nextXurArrival(cache.checkedAt));
     if (stale) await check();
+    if (stopped) return;
+    unwatchPlayer = deps.onPlayerChange?.(() => void updateBadge().catch(() => undefined));
     if (deps.watchProfiles !== false) {
       // The postmaster half of the badge follows the profile cache the worker writes.
       profileWatch = liveQuery(() => db.profiles.toCollection().keys()).subscribe({
@@ -275,10 +297,12 @@ export function startAlertService(deps: AlertDeps): AlertService {
     updateBadge,
     viewState,
     stop() {
+      stopped = true;
       browser.alarms.onAlarm.removeListener(onAlarm);
       browser.notifications.onClicked.removeListener(onClicked);
       browser.windows?.onFocusChanged?.removeListener(onFocus);
       profileWatch?.unsubscribe();
+      unwatchPlayer?.();
       if (current === service) current = undefined;
     },
     ready: Promise.resolve(),
@@ -289,7 +313,8 @@ export function startAlertService(deps: AlertDeps): AlertService {
 }
 
 function running(): AlertService {
-  if (!current) throw Object.assign(new Error('alerts not started'), { userMessage: 'Xûr alerts are not running yet.' });
+  if (!current)
+    throw Object.assign(new Error('alerts not started'), { userMessage: 'Xûr alerts are not running yet.' });
   return current;
 }
 

@@ -140,7 +140,7 @@ export function createAuth(options: AuthOptions): Auth {
     return answer.access_token;
   }
 
-  function usable(access: StoredToken | undefined): access is StoredToken {
+  function usable(access: StoredToken | undefined): boolean {
     return Boolean(access && (access.expiresAt === null || access.expiresAt - clock.now() > REFRESH_MARGIN_MS));
   }
 
@@ -152,7 +152,7 @@ export function createAuth(options: AuthOptions): Auth {
   function refreshShared(stale: string | undefined): Promise<string> {
     refreshing ??= (async () => {
       const current = await readToken('session', ACCESS_KEY);
-      if (usable(current) && current.token !== stale) return current.token;
+      if (current && usable(current) && current.token !== stale) return current.token;
       return refreshNow();
     })().finally(() => {
       refreshing = null;
@@ -165,7 +165,7 @@ export function createAuth(options: AuthOptions): Auth {
     if (status.state !== 'signed-in') return null;
     if (refreshing) return refreshing;
     const access = await readToken('session', ACCESS_KEY);
-    if (usable(access)) return access.token;
+    if (access && usable(access)) return access.token;
     const refresh = await readToken('local', REFRESH_KEY);
     if (!refresh) {
       // A public client lives one hour: use the token to its last second, then ask for a new sign-in.

@@ -40,10 +40,13 @@ export const ErrorCode = {
   DestinyThrottledByGameServer: 1672,
   DestinyItemNotTransferrableHasSideEffects: 1673,
   DestinyItemLocked: 1674,
+  DestinyPGCRNotFound: 1653,
+  DestinySocketActionNotAllowed: 1678,
   ApiInvalidOrExpiredKey: 2101,
   ApiKeyMissingFromRequest: 2102,
   ApplicationDisabled: 2103,
   AuthorizationCodeInvalid: 2106,
+  ApplicationTokenFormatNotValid: 2112,
   OriginHeaderDoesNotMatchKey: 2107,
   RefreshTokenNotYetValid: 2110,
   AccessTokenHasExpired: 2111,
@@ -99,6 +102,7 @@ export const THROTTLE_CODES: ReadonlySet<number> = new Set([
   ErrorCode.PerApplicationThrottleExceeded,
   ErrorCode.PerApplicationAnonymousThrottleExceeded,
   ErrorCode.PerApplicationAuthenticatedThrottleExceeded,
+  ErrorCode.PerUserThrottleExceeded,
   ErrorCode.DestinyThrottledByGameServer,
 ]);
 
@@ -170,10 +174,14 @@ export const ERROR_SENTENCES: Readonly<Record<number, string>> = {
   [ErrorCode.DestinyThrottledByGameServer]: 'The Destiny game servers asked us to wait. Try again in a few seconds.',
   [ErrorCode.DestinyItemNotTransferrableHasSideEffects]: 'Moving that item would have side effects in game.',
   [ErrorCode.DestinyItemLocked]: 'That item is locked.',
+  [ErrorCode.DestinyPGCRNotFound]: 'Bungie has no report for that activity.',
+  [ErrorCode.DestinySocketActionNotAllowed]: 'Bungie does not allow changing that socket from outside the game.',
   [ErrorCode.ApiInvalidOrExpiredKey]: BAD_KEY,
   [ErrorCode.ApiKeyMissingFromRequest]: BAD_KEY,
   [ErrorCode.ApplicationDisabled]: 'Bungie.net has disabled this application.',
   [ErrorCode.AuthorizationCodeInvalid]: 'Bungie.net did not accept the sign-in. Sign in again.',
+  [ErrorCode.ApplicationTokenFormatNotValid]:
+    'Bungie.net refused the OAuth client secret. Check the client id and secret on the options page.',
   [ErrorCode.OriginHeaderDoesNotMatchKey]:
     'Bungie.net refused requests from this extension: the application’s Origin header must be chrome-extension://<this extension id>.',
   [ErrorCode.RefreshTokenNotYetValid]: SIGN_IN_AGAIN,

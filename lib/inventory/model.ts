@@ -255,9 +255,24 @@ function buildItem(raw: DestinyItemComponent, owner: string, equipped: boolean, 
  * nothing else: not movable, not equippable, no class, no tier.
  */
 function placeholderItem(
-  base: Omit<InventoryItem, 'targetBucketHash' | 'maxStackSize' | 'resolved' | 'name' | 'itemType' | 'itemSubType'
-    | 'itemTypeDisplayName' | 'tierType' | 'tierTypeName' | 'classType' | 'isExotic' | 'equippable' | 'transferable'
-    | 'isWeapon' | 'isArmor'>,
+  base: Omit<
+    InventoryItem,
+    | 'targetBucketHash'
+    | 'maxStackSize'
+    | 'resolved'
+    | 'name'
+    | 'itemType'
+    | 'itemSubType'
+    | 'itemTypeDisplayName'
+    | 'tierType'
+    | 'tierTypeName'
+    | 'classType'
+    | 'isExotic'
+    | 'equippable'
+    | 'transferable'
+    | 'isWeapon'
+    | 'isArmor'
+  >,
   raw: DestinyItemComponent,
   def: ItemDef | undefined,
 ): InventoryItem {
@@ -301,10 +316,7 @@ function itemDamage(
   return { damageType: enumValue, damageTypeHash: hash };
 }
 
-function instanceDetails(
-  instanceId: string | undefined,
-  ctx: BuildContext,
-): Pick<InventoryItem, 'stats' | 'sockets'> {
+function instanceDetails(instanceId: string | undefined, ctx: BuildContext): Pick<InventoryItem, 'stats' | 'sockets'> {
   if (!instanceId) return {};
   const out: Pick<InventoryItem, 'stats' | 'sockets'> = {};
   const stats = ctx.stats[instanceId]?.stats;
@@ -351,12 +363,12 @@ function bucketInfo(hash: number, def: BucketDef | undefined, order: number): Bu
   };
 }
 
-/** Bucket hashes of the model in game order: the row order for every view. */
+/** The model's buckets in game order: the row order for every view. */
 export function bucketsInGameOrder(model: InventoryModel): BucketInfo[] {
   return Object.values(model.buckets).sort((a, b) => a.order - b.order);
 }
 
-/** The item keys a store holds in one bucket, equipped first (empty when the store has none there). */
+/** The items a store holds in one bucket, equipped first (empty when the store has none there). */
 export function itemsInBucket(model: InventoryModel, storeId: string, bucketHash: number): InventoryItem[] {
   const store = model.stores.find((s) => s.id === storeId);
   return (store?.buckets[bucketHash] ?? []).map((key) => model.items[key]);

@@ -122,7 +122,7 @@ function planUserMove(session: Session, item: InventoryItem, to: string, amount:
     return `${item.name} is already ${placeName(session.model, home)}.`;
   }
   bringTo(session, item.key, to, count);
-  return `Move ${describeAmount(item, count)} to ${placeName(session.model, home)}.`;
+  return `Move ${describeAmount(item, count)} to ${destinationName(session.model, home)}.`;
 }
 
 function planEquip(session: Session, item: InventoryItem, characterId: string): string {
@@ -492,9 +492,16 @@ function storeName(model: InventoryModel, storeId: string): string {
 
 function placeName(model: InventoryModel, place: Place): string {
   if (place.storeId === VAULT_ID && place.bucketHash === BUCKETS.General) return 'in the vault';
-  const bucket = model.buckets[place.bucketHash]?.name || 'that slot';
-  if (place.storeId === VAULT_ID) return `in your ${bucket}`;
-  return `in ${storeName(model, place.storeId)}'s ${bucket}`;
+  const bucket = model.buckets[place.bucketHash]?.name;
+  if (place.storeId === VAULT_ID) return bucket ? `in your ${bucket}` : 'in your inventory';
+  return bucket ? `in ${storeName(model, place.storeId)}'s ${bucket}` : `on ${storeName(model, place.storeId)}`;
+}
+
+function destinationName(model: InventoryModel, place: Place): string {
+  if (place.storeId === VAULT_ID && place.bucketHash === BUCKETS.General) return 'the vault';
+  const bucket = model.buckets[place.bucketHash]?.name || 'inventory';
+  if (place.storeId === VAULT_ID) return `your ${bucket}`;
+  return `${storeName(model, place.storeId)}'s ${bucket}`;
 }
 
 function describeAmount(item: InventoryItem, amount: number): string {

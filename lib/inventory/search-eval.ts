@@ -107,7 +107,10 @@ const normalisedNames = new WeakMap<InventoryItem, string>();
  * folds accents for search; Bungie names use them (Häkke, Xûr, Nyxpterón).
  */
 export function normaliseText(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }
 
 function itemName(item: InventoryItem): string {
@@ -190,7 +193,11 @@ function compileNode(node: SearchNode): ItemPredicate {
         }
         case 'name':
           if (!node.value.trim()) {
-            fail(`"name:" needs some text at column ${node.valuePosition + 1}.`, node.valuePosition, 'a name or "quoted name"');
+            fail(
+              `"name:" needs some text at column ${node.valuePosition + 1}.`,
+              node.valuePosition,
+              'a name or "quoted name"',
+            );
           }
           return nameContains(node.value);
         case 'power':

@@ -107,7 +107,15 @@ function readWord(query: string, start: number): Token {
     if (query[i] === ':' && i > start && isQuote(query[i + 1] ?? '')) {
       const { value, end } = readQuoted(query, i + 1);
       const key = query.slice(start, i).toLowerCase();
-      return { type: 'filter', key, value, quoted: true, position: start, valuePosition: i + 1, text: query.slice(start, end) };
+      return {
+        type: 'filter',
+        key,
+        value,
+        quoted: true,
+        position: start,
+        valuePosition: i + 1,
+        text: query.slice(start, end),
+      };
     }
     i++;
   }
@@ -142,7 +150,11 @@ class Parser {
     const extra = this.peek();
     if (extra) {
       if (extra.type === 'rparen') {
-        fail(`Unexpected ) at column ${col(extra.position)}: there is no ( for it to close.`, extra.position, 'a search term');
+        fail(
+          `Unexpected ) at column ${col(extra.position)}: there is no ( for it to close.`,
+          extra.position,
+          'a search term',
+        );
       }
       fail(`Unexpected "${extra.text}" at column ${col(extra.position)}.`, extra.position, 'the end of the query');
     }

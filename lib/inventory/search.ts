@@ -10,8 +10,7 @@ export { IS_FILTERS, normaliseText, type ItemPredicate } from './search-eval';
 export { parseSearch, type ParseResult, type SearchError, type SearchNode } from './search-parse';
 
 export type CompiledSearch =
-  | { ok: true; ast: SearchNode; predicate: ItemPredicate; matchesAll: boolean }
-  | { ok: false; error: SearchError };
+  { ok: true; ast: SearchNode; predicate: ItemPredicate; matchesAll: boolean } | { ok: false; error: SearchError };
 
 /**
  * Parses and compiles a query once; call `predicate` per item (per keystroke, over every store). A blank query

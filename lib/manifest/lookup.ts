@@ -44,7 +44,9 @@ export async function getDefinitions<T extends ManifestTable>(
   const active = await readActive(db);
   if (!active || hashes.length === 0) return result;
   const unique = [...new Set(hashes.map((h) => h >>> 0))];
-  const rows = await db.definitions.bulkGet(unique.map((hash) => [active.version, table, hash] as [string, string, number]));
+  const rows = await db.definitions.bulkGet(
+    unique.map((hash) => [active.version, table, hash] as [string, string, number]),
+  );
   for (const row of rows) if (row) result.set(row.hash, row.def as DefinitionTypes[T]);
   return result;
 }

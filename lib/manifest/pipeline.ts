@@ -13,7 +13,11 @@ export interface ManifestSource {
   /** `GET /Platform/Destiny2/Manifest/`, unwrapped (throws on ErrorCode ≠ 1, e.g. 5 SystemDisabled). */
   getManifest(): Promise<DestinyManifest>;
   /** Download a `/common/destiny2_content/…` path; `onProgress` gets bytes received and the total when known. */
-  download(path: string, onProgress?: (loaded: number, total?: number) => void, signal?: AbortSignal): Promise<Uint8Array>;
+  download(
+    path: string,
+    onProgress?: (loaded: number, total?: number) => void,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array>;
 }
 
 export interface PipelineDeps {
@@ -116,11 +120,51 @@ async function ingest(deps: PipelineDeps, target: ManifestTarget, checkMs: numbe
     rows: 0,
   };
 
+  const sqlite = await downloadAndOpen(deps, target, timings);
+  try {
+    const present = tableNames(sqlite);
+    const missing = TABLES.filter((name) => !present.has(MANIFEST_TABLES[name]));
+    if (missing.length) {
+      throw new ManifestError(
+        'missing-table',
+        'The downloaded item database is missing data Vault Raider needs.',
+        missing.map((name) => MANIFEST_TABLES[name]).join(', '),
+      );
+    }
+    await writeVersion(deps, sqlite, target, timings);
+  } finally {
+    sqlite.close();
+  }
+
+  const t = clock();
+  const previous = await activate(db, target, now());
+  timings.activate = clock() - t;
+  timings.total = clock() - t0 + checkMs;
+  await patchStatus(
+    db,
+    { stage: 'ready', percent: undefined, error: undefined, retryAt: undefined, lastSuccessAt: now() },
+    now(),
+  );
+  if (previous && previous !== target.key) await removeVersion(db, previous);
+  return timings;
+}
+
+/**
+ * Download the content zip, unzip it and open it in sql.js. The zip and the unzipped bytes live only in this
+ * function's frames, so they can be collected as soon as sql.js holds its own copy (peak memory matters: the full
+ * Manifest is ~190 MB of SQLite).
+ */
+async function downloadAndOpen(deps: PipelineDeps, target: ManifestTarget, timings: IngestTimings): Promise<Database> {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+  const clock = () => performance.now();
+  const t0 = clock();
   let lastWrite = 0;
   let lastPercent = -1;
   await patchStatus(db, { stage: 'downloading', percent: 0 }, now());
   const sqlReady = deps.loadSql();
-  let zip: Uint8Array | undefined = await deps.source
+  sqlReady.catch(() => undefined);
+  const zip = await deps.source
     .download(
       target.contentPath,
       (loaded, total) => {
@@ -137,47 +181,25 @@ async function ingest(deps: PipelineDeps, target: ManifestTarget, checkMs: numbe
       deps.signal,
     )
     .catch((error: unknown) => {
-      if (typeof error === 'object' && error !== null && 'userMessage' in error) throw error;
+      if (error instanceof ManifestError) throw error;
       throw new ManifestError('download', 'The item database could not be downloaded from Bungie.net.', String(error));
     });
   timings.bytes = zip.byteLength;
   timings.download = clock() - t0;
-
   await patchStatus(db, { stage: 'reading', percent: undefined }, now());
-  let t = clock();
-  let bytes: Uint8Array | undefined = unzipContent(zip);
-  zip = undefined;
-  timings.databaseBytes = bytes.byteLength;
-  timings.unzip = clock() - t;
-
-  t = clock();
   const SQL = await sqlReady;
+  return openZip(SQL, zip, timings);
+}
+
+function openZip(SQL: SqlJsStatic, zip: Uint8Array, timings: IngestTimings): Database {
+  let t = performance.now();
+  const bytes = unzipContent(zip);
+  timings.databaseBytes = bytes.byteLength;
+  timings.unzip = performance.now() - t;
+  t = performance.now();
   const sqlite = openManifestDb(SQL, bytes);
-  bytes = undefined;
-  timings.open = clock() - t;
-
-  try {
-    const present = tableNames(sqlite);
-    const missing = TABLES.filter((name) => !present.has(MANIFEST_TABLES[name]));
-    if (missing.length) {
-      throw new ManifestError(
-        'missing-table',
-        'The downloaded item database is missing data Vault Raider needs.',
-        missing.map((name) => MANIFEST_TABLES[name]).join(', '),
-      );
-    }
-    await writeVersion(deps, sqlite, target, timings);
-  } finally {
-    sqlite.close();
-  }
-
-  t = clock();
-  const previous = await activate(db, target, now());
-  timings.activate = clock() - t;
-  timings.total = clock() - t0 + checkMs;
-  await patchStatus(db, { stage: 'ready', percent: undefined, error: undefined, retryAt: undefined, lastSuccessAt: now() }, now());
-  if (previous && previous !== target.key) await removeVersion(db, previous);
-  return timings;
+  timings.open = performance.now() - t;
+  return sqlite;
 }
 
 async function writeVersion(
@@ -274,7 +296,10 @@ export async function removeVersion(db: VaultRaiderDB, version: string): Promise
  * Remove every version that is not the active one: a worker killed mid-ingest leaves a `writing` version (and
  * possibly a `ready` one killed between the switch and the clean-up); both are garbage once we start again.
  */
-export async function removeIncompleteVersions(db: VaultRaiderDB, activeVersion: string | undefined): Promise<string[]> {
+export async function removeIncompleteVersions(
+  db: VaultRaiderDB,
+  activeVersion: string | undefined,
+): Promise<string[]> {
   const stale = (await db.manifestVersions.toArray()).map((v) => v.version).filter((v) => v !== activeVersion);
   // Rows without a book-keeping row (killed before it was written, or a crash in removeVersion) are garbage too.
   const orphaned = (await db.definitions.orderBy('version').uniqueKeys()).map(String);

@@ -1,10 +1,12 @@
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
 import { browser } from 'wxt/browser';
+import { getBungieHttp } from '../bungie/service';
 import { getDb, type VaultRaiderDB } from '../db/schema';
 import type { HandlerSet } from '../messages';
 import { onUnresolvedHashes } from './lookup';
 import type { ManifestMessages } from './messages';
 import { checkManifest, type CheckResult, type ManifestSource } from './pipeline';
+import { manifestSourceFrom } from './source';
 import { META_LAST_RECHECK, patchStatus, readActive, readStatus } from './state';
 
 /** Alarm names owned by the Manifest service. */
@@ -152,8 +154,7 @@ export function startManifestService(overrides: Partial<ManifestServiceDeps> = {
   })();
 }
 
+/** The worker's one Bungie client (lib/bungie owns HTTP, API key, rate limits and error mapping). */
 async function defaultSource(): Promise<ManifestSource> {
-  throw Object.assign(new Error('No Bungie client wired'), {
-    userMessage: 'Vault Raider cannot reach Bungie.net yet.',
-  });
+  return manifestSourceFrom(await getBungieHttp());
 }

@@ -6,7 +6,11 @@ import type { ManifestSource } from './pipeline';
 /** What the Manifest pipeline needs from the Bungie client (lib/bungie owns HTTP). */
 export interface BungieHttpLike {
   http: HttpClient;
-  download(path: string, onProgress?: (loaded: number, total?: number) => void, signal?: AbortSignal): Promise<Uint8Array>;
+  download(
+    path: string,
+    onProgress?: (loaded: number, total?: number) => void,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array>;
 }
 
 const MAINTENANCE = 'Bungie.net is down for maintenance, so the item database cannot be updated right now.';

@@ -64,9 +64,7 @@ function utcLabel(ms: number): string {
  * he is here; otherwise nothing. The title (tooltip) says what the badge means and mentions Xûr when hidden by it.
  */
 export function decideBadge({ signedIn, postmasterCounts, postmasterCapacity, xur }: BadgeInput): BadgeDecision {
-  const xurLine = xur?.present
-    ? `Xûr is here${xur.departsAt ? ` until ${utcLabel(xur.departsAt)}` : ''}.`
-    : undefined;
+  const xurLine = xur?.present ? `Xûr is here${xur.departsAt ? ` until ${utcLabel(xur.departsAt)}` : ''}.` : undefined;
   if (signedIn && postmasterCapacity && postmasterCapacity > 0) {
     const threshold = postmasterCapacity - POSTMASTER_WARN_MARGIN;
     const full = postmasterCounts.filter((c) => c.count >= threshold).sort((a, b) => b.count - a.count);

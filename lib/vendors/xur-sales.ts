@@ -30,6 +30,8 @@ export interface XurSaleRow {
   costs: SaleCost[];
   /** The player's cached profile holds this itemHash somewhere (character, equipment or vault). */
   owned: boolean;
+  /** False when the Manifest has no definition for it (not loaded yet, or a brand-new item). */
+  resolved: boolean;
 }
 
 /** The raw sale kept in the cache, so rows can be re-shaped when the Manifest or the profile changes. */
@@ -100,9 +102,15 @@ export function shapeXurSales(sales: readonly RawSale[], { item, owned, assetUrl
       quantity: sale.quantity,
       costs: sale.costs.map((c) => {
         const currency = item(c.itemHash);
-        return { itemHash: c.itemHash, name: currency?.name || 'Unknown currency', icon: url(currency?.icon), quantity: c.quantity };
+        return {
+          itemHash: c.itemHash,
+          name: currency?.name || 'Unknown currency',
+          icon: url(currency?.icon),
+          quantity: c.quantity,
+        };
       }),
       owned: owned?.has(sale.itemHash) ?? false,
+      resolved: def !== undefined,
     });
   }
   return rows;

@@ -2,10 +2,9 @@
  * The game's item rules, applied to the captured profile. Every refusal answers with the ErrorCode Bungie uses
  * (docs/field-notes.md "Capacities and game rules", fixtures/bungie/responses/errors.from-issues.json).
  */
-import type { DestinyItemComponent } from 'bungie-api-ts/destiny2';
 import { BungieError } from './envelopes';
 import type { BucketDef, ItemDef, ManifestTree } from './fixtures';
-import type { CapturedProfile } from './profile';
+import type { CapturedProfile, ItemComponent } from './profile';
 
 export const VAULT_BUCKET = 138197802;
 export const POSTMASTER_BUCKET = 215593132;
@@ -33,8 +32,8 @@ export interface EmulatorState {
   membershipType: number;
   membershipId: string;
   vaultCapacity: number;
-  profileInventory: DestinyItemComponent[];
-  characters: Record<string, { classType: number; inventory: DestinyItemComponent[]; equipment: DestinyItemComponent[] }>;
+  profileInventory: ItemComponent[];
+  characters: Record<string, { classType: number; inventory: ItemComponent[]; equipment: ItemComponent[] }>;
   items: StateItem[];
 }
 
@@ -50,14 +49,14 @@ export interface ItemRequest {
 }
 
 interface Located {
-  list: DestinyItemComponent[];
-  item: DestinyItemComponent;
+  list: ItemComponent[];
+  item: ItemComponent;
   where: 'profile' | 'inventory' | 'equipment';
   characterId?: string;
 }
 
 interface Destination {
-  list: DestinyItemComponent[];
+  list: ItemComponent[];
   bucketHash: number;
   location: number;
   capacity: number;
@@ -100,15 +99,15 @@ export class Inventory {
     if (characterId) this.inActivity.add(characterId);
   }
 
-  private get profileItems(): DestinyItemComponent[] {
+  private get profileItems(): ItemComponent[] {
     return this.profile.profileInventory.data!.items;
   }
 
-  private inventoryOf(characterId: string): DestinyItemComponent[] {
+  private inventoryOf(characterId: string): ItemComponent[] {
     return this.profile.characterInventories.data![characterId].items;
   }
 
-  private equipmentOf(characterId: string): DestinyItemComponent[] {
+  private equipmentOf(characterId: string): ItemComponent[] {
     return this.profile.characterEquipment.data![characterId].items;
   }
 
@@ -128,7 +127,7 @@ export class Inventory {
   }
 
   private locateInstance(instanceId: string): Located | undefined {
-    const hit = (list: DestinyItemComponent[], where: Located['where'], characterId?: string) => {
+    const hit = (list: ItemComponent[], where: Located['where'], characterId?: string) => {
       const item = list.find((i) => i.itemInstanceId === instanceId);
       return item ? { list, item, where, characterId } : undefined;
     };
@@ -145,10 +144,10 @@ export class Inventory {
 
   /** Finds the item a request names inside one list: by instance id, or by hash for uninstanced stacks. */
   private pick(
-    list: DestinyItemComponent[],
+    list: ItemComponent[],
     req: ItemRequest,
-    accept: (i: DestinyItemComponent) => boolean,
-  ): DestinyItemComponent | undefined {
+    accept: (i: ItemComponent) => boolean,
+  ): ItemComponent | undefined {
     const instanceId = idOf(req.itemId);
     if (instanceId && instanceId !== '0') return list.find((i) => i.itemInstanceId === instanceId && accept(i));
     return list.find((i) => !i.itemInstanceId && i.itemHash === req.itemReferenceHash && accept(i));
@@ -158,16 +157,23 @@ export class Inventory {
     return new BungieError(1623, { actionResponse: true });
   }
 
-  private requireTransferable(item: DestinyItemComponent): ItemDef {
+  private requireTransferable(item: ItemComponent): ItemDef {
     const def = this.def(item.itemHash);
     if (!def) throw this.notFound();
     if (def.nonTransferrable || (item.transferStatus & 2) !== 0) throw new BungieError(1660, { actionResponse: true });
     return def;
   }
 
-  private stackSize(req: ItemRequest, item: DestinyItemComponent): number {
+  /** Uninstanced stacks of one hash in one bucket act as a single pile for stackSize (several stacks of 999 exist). */
+  private pile(source: ItemComponent[], item: ItemComponent): ItemComponent[] {
+    if (item.itemInstanceId) return [item];
+    return source.filter((i) => !i.itemInstanceId && i.itemHash === item.itemHash && i.bucketHash === item.bucketHash);
+  }
+
+  private stackSize(req: ItemRequest, source: ItemComponent[], item: ItemComponent): number {
     const size = req.stackSize ?? 1;
-    if (!Number.isInteger(size) || size < 1 || size > item.quantity) throw new BungieError(18, { actionResponse: true });
+    const total = this.pile(source, item).reduce((sum, i) => sum + i.quantity, 0);
+    if (!Number.isInteger(size) || size < 1 || size > total) throw new BungieError(18, { actionResponse: true });
     return size;
   }
 
@@ -210,8 +216,8 @@ export class Inventory {
    * stacks of the same hash (up to maxStackSize) and then take new slots. Refused as a whole when it does not fit.
    */
   private move(
-    source: DestinyItemComponent[],
-    item: DestinyItemComponent,
+    source: ItemComponent[],
+    item: ItemComponent,
     quantity: number,
     def: ItemDef,
     to: Destination,
@@ -230,6 +236,15 @@ export class Inventory {
     );
     const room = partials.reduce((sum, i) => sum + (def.maxStackSize - i.quantity), 0) + free * def.maxStackSize;
     if (quantity > room) throw new BungieError(1642, { actionResponse: true });
+    // Take from the smallest (last) stacks first so full stacks stay whole.
+    let take = quantity;
+    for (const stack of this.pile(source, item).reverse()) {
+      const from = Math.min(take, stack.quantity);
+      stack.quantity -= from;
+      take -= from;
+      if (stack.quantity === 0) source.splice(source.indexOf(stack), 1);
+      if (take === 0) break;
+    }
     let left = quantity;
     for (const stack of partials) {
       const add = Math.min(left, def.maxStackSize - stack.quantity);
@@ -237,8 +252,6 @@ export class Inventory {
       left -= add;
       if (left === 0) break;
     }
-    item.quantity -= quantity;
-    if (item.quantity === 0) source.splice(source.indexOf(item), 1);
     while (left > 0) {
       const add = Math.min(left, def.maxStackSize);
       to.list.push({ ...item, quantity: add, bucketHash: to.bucketHash, location: to.location });
@@ -267,17 +280,19 @@ export class Inventory {
           });
       const item = fromCharacter ?? fromAccount;
       if (!item || item.itemHash !== req.itemReferenceHash) throw this.notFound();
-      const def = this.requireTransferable(item);
+      // Bungie answers a non-vaultable bucket (an emote in Bungie-net/api #912) with 1627 before looking at the item.
       const bucket = this.bucket(item.bucketHash);
       if (!bucket || !bucket.hasTransferDestination) throw new BungieError(1627, { actionResponse: true });
-      const quantity = this.stackSize(req, item);
-      this.move(fromCharacter ? inventory : this.profileItems, item, quantity, def, this.vaultDestination());
+      const def = this.requireTransferable(item);
+      const source = fromCharacter ? inventory : this.profileItems;
+      const quantity = this.stackSize(req, source, item);
+      this.move(source, item, quantity, def, this.vaultDestination());
       return 0;
     }
     const item = this.pick(this.profileItems, req, (i) => i.bucketHash === VAULT_BUCKET);
     if (!item || item.itemHash !== req.itemReferenceHash) throw this.notFound();
     const def = this.requireTransferable(item);
-    const quantity = this.stackSize(req, item);
+    const quantity = this.stackSize(req, this.profileItems, item);
     this.move(this.profileItems, item, quantity, def, this.characterDestination(def, characterId));
     return 0;
   }
@@ -290,7 +305,7 @@ export class Inventory {
     if (!item || item.itemHash !== req.itemReferenceHash) throw this.notFound();
     const def = this.def(item.itemHash);
     if (!def) throw this.notFound();
-    const quantity = this.stackSize(req, item);
+    const quantity = this.stackSize(req, inventory, item);
     this.move(inventory, item, quantity, def, this.characterDestination(def, characterId));
     return 0;
   }
@@ -341,7 +356,7 @@ export class Inventory {
     }
   }
 
-  private setEquippedFlag(item: DestinyItemComponent, equipped: boolean): void {
+  private setEquippedFlag(item: ItemComponent, equipped: boolean): void {
     const instance = item.itemInstanceId ? this.profile.itemComponents.instances?.data?.[item.itemInstanceId] : undefined;
     if (instance) instance.isEquipped = equipped;
   }
@@ -394,7 +409,7 @@ export class Inventory {
       ),
     });
     const items: StateItem[] = [];
-    const add = (i: DestinyItemComponent, owner: string, equipped: boolean) =>
+    const add = (i: ItemComponent, owner: string, equipped: boolean) =>
       items.push({
         itemHash: i.itemHash,
         ...(i.itemInstanceId ? { itemInstanceId: i.itemInstanceId } : {}),

@@ -12,6 +12,11 @@ import type {
 } from 'bungie-api-ts/destiny2';
 import { BungieError } from './envelopes';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** Item and instance components as the emulator mutates them (bungie-api-ts declares them read-only). */
+export type ItemComponent = Mutable<DestinyItemComponent>;
+export type InstanceComponent = Mutable<DestinyItemInstanceComponent>;
+
 interface Component<T> {
   data?: T;
   privacy: number;
@@ -20,15 +25,15 @@ interface Component<T> {
 
 /** The parts of DestinyProfileResponse present in the capture (components 102,103,200,201,205,300,305,310). */
 export interface CapturedProfile {
-  profileInventory: Component<{ items: DestinyItemComponent[] }>;
-  profileCurrencies: Component<{ items: DestinyItemComponent[] }>;
+  profileInventory: Component<{ items: ItemComponent[] }>;
+  profileCurrencies: Component<{ items: ItemComponent[] }>;
   profilePlugSets: Component<unknown>;
   characters: Component<Record<string, DestinyCharacterComponent>>;
-  characterInventories: Component<Record<string, { items: DestinyItemComponent[] }>>;
-  characterEquipment: Component<Record<string, { items: DestinyItemComponent[] }>>;
+  characterInventories: Component<Record<string, { items: ItemComponent[] }>>;
+  characterEquipment: Component<Record<string, { items: ItemComponent[] }>>;
   characterPlugSets: Component<unknown>;
   itemComponents: {
-    instances?: Component<Record<string, DestinyItemInstanceComponent>>;
+    instances?: Component<Record<string, InstanceComponent>>;
     sockets?: Component<unknown>;
     reusablePlugs?: Component<unknown>;
     [key: string]: Component<unknown> | undefined;

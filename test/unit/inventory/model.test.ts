@@ -224,7 +224,12 @@ describe('placeholders', () => {
     const placeholders = Object.values(m.items).filter((i) => i.itemHash === hash);
     expect(placeholders.length).toBeGreaterThan(0);
     for (const item of placeholders) {
-      expect(item).toMatchObject({ resolved: false, placeholder: 'missing', name: 'Unknown item', transferable: false });
+      expect(item).toMatchObject({
+        resolved: false,
+        placeholder: 'missing',
+        name: 'Unknown item',
+        transferable: false,
+      });
       const store = m.stores.find((s) => s.id === item.owner)!;
       expect(store.buckets[item.bucketHash]).toContain(item.key);
     }
@@ -237,7 +242,8 @@ describe('placeholders', () => {
       Object.keys(p.characters.data!).reduce((n, id) => n + rawCharacterItems(p, id).length, 0);
     expect(Object.keys(m.items)).toHaveLength(total);
     expect(Object.values(m.items).filter((i) => i.placeholder === 'missing')).toHaveLength(25);
-    for (const id of Object.keys(p.characters.data!)) expect(modelCounts(m, id)).toEqual(rawCounts(rawCharacterItems(p, id)));
+    for (const id of Object.keys(p.characters.data!))
+      expect(modelCounts(m, id)).toEqual(rawCounts(rawCharacterItems(p, id)));
     expect(modelCounts(m, VAULT_ID)).toEqual(rawCounts(p.profileInventory.data!.items));
   });
 

@@ -73,7 +73,8 @@ export async function buildContentZip(
   const encoder = new TextEncoder();
   for (const [table, defs] of Object.entries(tables)) {
     db.run(`CREATE TABLE ${table} (id INTEGER PRIMARY KEY NOT NULL, json BLOB)`);
-    for (const def of defs) db.run(`INSERT INTO ${table} VALUES (?, ?)`, [(def.hash as number) | 0, encoder.encode(JSON.stringify(def))]);
+    for (const def of defs)
+      db.run(`INSERT INTO ${table} VALUES (?, ?)`, [(def.hash as number) | 0, encoder.encode(JSON.stringify(def))]);
   }
   const bytes = db.export();
   db.close();

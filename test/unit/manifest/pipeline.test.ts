@@ -170,10 +170,10 @@ describe('first ingest of the fixture Manifest', () => {
     const source = fakeSource({ manifest: manifestWithPath(path, 'v2'), files: { [path]: zip } });
     const during: (string | undefined)[] = [];
     const realBulkPut = db.definitions.bulkPut.bind(db.definitions);
-    vi.spyOn(db.definitions, 'bulkPut').mockImplementation(async (...args: Parameters<typeof realBulkPut>) => {
+    vi.spyOn(db.definitions, 'bulkPut').mockImplementation((async (...args: Parameters<typeof realBulkPut>) => {
       during.push((await getDefinitions('InventoryItem', [2357297366], db)).get(2357297366)?.name);
       return realBulkPut(...args);
-    });
+    }) as never);
     const result = await checkManifest(deps(source, { batchSize: 20 }));
     expect(result.outcome).toBe('updated');
     expect(during.length).toBeGreaterThan(3);
@@ -194,9 +194,21 @@ describe('a worker killed mid-ingest', () => {
   it('leaves the old version active; the next check deletes the half-written one and retries cleanly', async () => {
     await checkManifest(deps(fakeSource()));
     const stale = '1:/common/destiny2_content/sqlite/en/world_sql_content_killed.content';
-    await db.manifestVersions.put({ version: stale, bungieVersion: 'x', language: 'en', state: 'writing', startedAt: 1 });
+    await db.manifestVersions.put({
+      version: stale,
+      bungieVersion: 'x',
+      language: 'en',
+      state: 'writing',
+      startedAt: 1,
+    });
     await db.definitions.bulkPut(
-      [1, 2, 3].map((hash) => ({ version: stale, table: 'InventoryItem' as const, hash, nameKey: 'x', def: {} as never })),
+      [1, 2, 3].map((hash) => ({
+        version: stale,
+        table: 'InventoryItem' as const,
+        hash,
+        nameKey: 'x',
+        def: {} as never,
+      })),
     );
     // Rows without book-keeping (killed before the version row was written) must go too.
     await db.definitions.put({ version: 'orphan', table: 'Class', hash: 9, nameKey: '', def: {} as never });
@@ -224,23 +236,55 @@ function corruptMiddle(bytes: Uint8Array): Uint8Array {
 
 function maintenanceHttp() {
   return manifestSourceFrom({
-    http: async () => ({
+    http: (async () => ({
       ErrorCode: 5,
       ThrottleSeconds: 0,
       ErrorStatus: 'SystemDisabled',
       Message: 'This system is temporarily disabled for maintenance.',
       MessageData: {},
-    }),
+    })) as never,
     download: async () => new Uint8Array(),
   });
 }
 
 describe.each([
-  ['a truncated zip', async () => fakeSource({ manifest: manifestWithPath(NEW_PATH), files: { [NEW_PATH]: fixtureZip.slice(0, fixtureZip.length >> 1) } }), 'corrupt'],
-  ['a corrupt zip', async () => fakeSource({ manifest: manifestWithPath(NEW_PATH), files: { [NEW_PATH]: corruptMiddle(fixtureZip) } }), 'corrupt'],
-  ['random bytes (an HTML error page)', async () => fakeSource({ manifest: manifestWithPath(NEW_PATH), files: { [NEW_PATH]: new TextEncoder().encode('<html>502 Bad Gateway</html>') } }), 'corrupt'],
-  ['a zip without a database', async () => fakeSource({ manifest: manifestWithPath(NEW_PATH), files: { [NEW_PATH]: zipSync({ 'readme.txt': new TextEncoder().encode('nothing here') }) } }), 'no-database'],
-  ['an empty zip', async () => fakeSource({ manifest: manifestWithPath(NEW_PATH), files: { [NEW_PATH]: zipSync({}) } }), 'no-database'],
+  [
+    'a truncated zip',
+    async () =>
+      fakeSource({
+        manifest: manifestWithPath(NEW_PATH),
+        files: { [NEW_PATH]: fixtureZip.slice(0, fixtureZip.length >> 1) },
+      }),
+    'corrupt',
+  ],
+  [
+    'a corrupt zip',
+    async () => fakeSource({ manifest: manifestWithPath(NEW_PATH), files: { [NEW_PATH]: corruptMiddle(fixtureZip) } }),
+    'corrupt',
+  ],
+  [
+    'random bytes (an HTML error page)',
+    async () =>
+      fakeSource({
+        manifest: manifestWithPath(NEW_PATH),
+        files: { [NEW_PATH]: new TextEncoder().encode('<html>502 Bad Gateway</html>') },
+      }),
+    'corrupt',
+  ],
+  [
+    'a zip without a database',
+    async () =>
+      fakeSource({
+        manifest: manifestWithPath(NEW_PATH),
+        files: { [NEW_PATH]: zipSync({ 'readme.txt': new TextEncoder().encode('nothing here') }) },
+      }),
+    'no-database',
+  ],
+  [
+    'an empty zip',
+    async () => fakeSource({ manifest: manifestWithPath(NEW_PATH), files: { [NEW_PATH]: zipSync({}) } }),
+    'no-database',
+  ],
   [
     'a database missing a table',
     async () => {
@@ -252,13 +296,23 @@ describe.each([
   ],
   [
     'a 404 on the content path',
-    async () => fakeSource({ manifest: manifestWithPath(NEW_PATH), failDownload: Object.assign(new Error('404 Not Found'), { status: 404 }) }),
+    async () =>
+      fakeSource({
+        manifest: manifestWithPath(NEW_PATH),
+        failDownload: Object.assign(new Error('404 Not Found'), { status: 404 }),
+      }),
     'download',
   ],
   ['the Manifest endpoint in maintenance (ErrorCode 5 envelope)', async () => maintenanceHttp(), 'maintenance'],
   [
     'the Bungie client throwing SystemDisabled',
-    async () => fakeSource({ failManifest: Object.assign(new Error('SystemDisabled'), { code: 5, userMessage: 'Bungie.net is down for maintenance.' }) }),
+    async () =>
+      fakeSource({
+        failManifest: Object.assign(new Error('SystemDisabled'), {
+          code: 5,
+          userMessage: 'Bungie.net is down for maintenance.',
+        }),
+      }),
     undefined,
   ],
 ])('bad input: %s', (_label, makeSource, kind) => {

@@ -65,7 +65,12 @@ describe('Xûr sales from the real captures', () => {
       }
     }
     expect(exoticNames(rows)).toEqual(c.exotics);
-    expect(rows.filter((r) => r.owned).map((r) => r.itemHash).sort()).toEqual([...c.owned].sort());
+    expect(
+      rows
+        .filter((r) => r.owned)
+        .map((r) => r.itemHash)
+        .sort(),
+    ).toEqual([...c.owned].sort());
     if (c.hawkmoonCosts) {
       const hawkmoon = rows.find((r) => r.name === 'Hawkmoon')!;
       expect(hawkmoon).toMatchObject({ itemTypeDisplayName: 'Hand Cannon', tier: 'Exotic', tierType: 6 });
@@ -90,7 +95,9 @@ describe('Xûr sales from the real captures', () => {
       { vendorItemIndex: 2, itemHash: 3856705927, quantity: 1, costs: [] },
     ];
     const hawkmoon = items.get(3856705927)!;
-    const rows = shapeXurSales(sales, { item: (h) => (h === 3856705927 ? { ...hawkmoon, redacted: true } : undefined) });
+    const rows = shapeXurSales(sales, {
+      item: (h) => (h === 3856705927 ? { ...hawkmoon, redacted: true } : undefined),
+    });
     expect(rows.map((r) => [r.name, r.owned, r.costs[0]?.name])).toEqual([
       ['Unknown item 1', false, 'Unknown currency'],
       ['Classified', false, undefined],

@@ -51,31 +51,41 @@ describe('Xûr schedule (UTC)', () => {
 
     // America/New_York: DST starts Sunday 8 March 2026 and ends Sunday 1 November 2026, both inside a visit.
     it.each([
-      ['spring forward', '2026-03-06T16:59:00.000Z', '2026-03-06T17:00:00.000Z', '2026-03-10T17:00:00.000Z', '12', '13'],
+      [
+        'spring forward',
+        '2026-03-06T16:59:00.000Z',
+        '2026-03-06T17:00:00.000Z',
+        '2026-03-10T17:00:00.000Z',
+        '12',
+        '13',
+      ],
       ['fall back', '2026-10-30T16:59:00.000Z', '2026-10-30T17:00:00.000Z', '2026-11-03T17:00:00.000Z', '13', '12'],
-    ])('%s weekend: same UTC instants whatever process.env.TZ says', (_label, now, arrival, departure, nyArrive, nyLeave) => {
-      const results: string[][] = [];
-      for (const tz of ['UTC', 'America/New_York', 'Australia/Lord_Howe']) {
-        process.env.TZ = tz;
-        if (tz === 'America/New_York') {
-          // The process really runs in New York time now: local hours move across the switch.
-          expect([new Date(t(arrival)).getHours(), new Date(t(departure)).getHours()]).toEqual([
-            Number(nyArrive),
-            Number(nyLeave),
+    ])(
+      '%s weekend: same UTC instants whatever process.env.TZ says',
+      (_label, now, arrival, departure, nyArrive, nyLeave) => {
+        const results: string[][] = [];
+        for (const tz of ['UTC', 'America/New_York', 'Australia/Lord_Howe']) {
+          process.env.TZ = tz;
+          if (tz === 'America/New_York') {
+            // The process really runs in New York time now: local hours move across the switch.
+            expect([new Date(t(arrival)).getHours(), new Date(t(departure)).getHours()]).toEqual([
+              Number(nyArrive),
+              Number(nyLeave),
+            ]);
+          }
+          results.push([
+            iso(nextXurArrival(t(now))),
+            iso(nextXurDeparture(nextXurArrival(t(now)))),
+            String(isXurScheduled(t(arrival))),
+            String(isXurScheduled(t(departure) - 1)),
+            String(isXurScheduled(t(departure))),
+            xurVisitAt(t(arrival) + 36 * 3_600_000).id,
           ]);
         }
-        results.push([
-          iso(nextXurArrival(t(now))),
-          iso(nextXurDeparture(nextXurArrival(t(now)))),
-          String(isXurScheduled(t(arrival))),
-          String(isXurScheduled(t(departure) - 1)),
-          String(isXurScheduled(t(departure))),
-          xurVisitAt(t(arrival) + 36 * 3_600_000).id,
-        ]);
-      }
-      expect(results[1]).toEqual(results[0]);
-      expect(results[2]).toEqual(results[0]);
-      expect(results[0]).toEqual([arrival, departure, 'true', 'true', 'false', arrival.slice(0, 10)]);
-    });
+        expect(results[1]).toEqual(results[0]);
+        expect(results[2]).toEqual(results[0]);
+        expect(results[0]).toEqual([arrival, departure, 'true', 'true', 'false', arrival.slice(0, 10)]);
+      },
+    );
   });
 });

@@ -1,0 +1,44 @@
+import type { DestinyProfileResponse } from 'bungie-api-ts/destiny2';
+import { getPublicVendors } from '../bungie/endpoints';
+import { getBungieHttp, getSession, onSessionChange } from '../bungie/service';
+import { effectiveConfig, loadUserSettings } from '../bungie/settings';
+import { buildConfig, bungieAssetUrl } from '../config';
+import { getDb } from '../db/schema';
+import { getDefinitions } from '../manifest/lookup';
+import { POSTMASTER_BUCKET_HASH } from '../vendors/badge';
+import type { AlertDeps } from './service';
+
+/** Bungie: the Vendors (400) and VendorSales (402) components are all Xûr's presence and wares need. */
+const PUBLIC_VENDOR_COMPONENTS = [400, 402];
+
+/**
+ * The alert service's real collaborators: the one Bungie client (public vendors need only the API key), the active
+ * Manifest, the session and the profile cache the profile service writes.
+ */
+export function defaultAlertDeps(): AlertDeps {
+  const db = getDb();
+  return {
+    async fetchPublicVendors() {
+      const client = await getBungieHttp();
+      return (await getPublicVendors(client.http, { components: PUBLIC_VENDOR_COMPONENTS })).Response;
+    },
+    async hasApiKey() {
+      return Boolean(effectiveConfig(buildConfig(), await loadUserSettings()).apiKey);
+    },
+    itemDefinitions: (hashes) => getDefinitions('InventoryItem', hashes, db),
+    async postmasterCapacity() {
+      const buckets = await getDefinitions('InventoryBucket', [POSTMASTER_BUCKET_HASH], db);
+      return buckets.get(POSTMASTER_BUCKET_HASH)?.itemCount || undefined;
+    },
+    async player() {
+      const session = await getSession();
+      if (!session.signedIn || !session.membership) return { signedIn: session.signedIn };
+      const { membershipType, membershipId } = session.membership;
+      const row = await db.profiles.get(`${membershipType}:${membershipId}`);
+      return { signedIn: true, profile: row?.profile as DestinyProfileResponse | undefined };
+    },
+    onPlayerChange: (listener) => onSessionChange(() => listener()),
+    assetUrl: bungieAssetUrl,
+    db,
+  };
+}

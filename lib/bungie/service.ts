@@ -1,0 +1,180 @@
+import { browser } from 'wxt/browser';
+import { buildConfig, type BuildConfig } from '@/lib/config';
+import { getDb } from '@/lib/db/schema';
+import type { HandlerSet } from '@/lib/messages';
+import { accountKey, defaultAccount, fetchAccounts, type DestinyAccount } from './accounts';
+import { AUTH_STATUS_KEY, createAuth, type Auth } from './auth';
+import { createBungieClient, type BungieClient, type BungieHealth } from './client';
+import type { AuthMessages, BungieSettingsView, Session } from './messages';
+import { effectiveConfig, loadUserSettings, saveUserSettings, SETTINGS_KEY } from './settings';
+
+/** storage.local: the user's Destiny accounts and their choice (no secrets). */
+export const SESSION_KEY = 'vr.session';
+/** storage.session: Bungie's health as last seen by the client, for the pages' banner. */
+export const HEALTH_KEY = 'vr.bungie.health';
+
+interface StoredSession {
+  bnetMembershipId: string;
+  bungieName: string;
+  accounts: DestinyAccount[];
+  primaryMembershipId?: string;
+  selectedKey?: string;
+}
+
+interface Services {
+  client: BungieClient;
+  auth: Auth;
+}
+
+let services: Promise<Services> | undefined;
+let config: BuildConfig = buildConfig();
+const listeners = new Set<(session: Session) => void>();
+
+async function start(): Promise<Services> {
+  config = effectiveConfig(buildConfig(), await loadUserSettings());
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && SETTINGS_KEY in changes) {
+      void loadUserSettings().then((user) => (config = effectiveConfig(buildConfig(), user)));
+    }
+  });
+  const auth: Auth = createAuth({
+    client: () => client,
+    config: () => config,
+    onStatusChange: () => void notify(),
+  });
+  const client: BungieClient = createBungieClient({ config: () => config, tokens: auth });
+  client.onHealthChange((health) => {
+    void browser.storage.session.set({ [HEALTH_KEY]: health }).then(notify);
+  });
+  return { client, auth };
+}
+
+function services$(): Promise<Services> {
+  services ??= start();
+  return services;
+}
+
+/**
+ * The worker's one Bungie client (config = build-time values overridden by the user's settings). Other services pass
+ * `client.http` to bungie-api-ts endpoint functions and `client.download` for CDN files.
+ */
+export async function getBungieHttp(): Promise<BungieClient> {
+  return (await services$()).client;
+}
+
+async function readStored(): Promise<StoredSession | undefined> {
+  return (await browser.storage.local.get(SESSION_KEY))[SESSION_KEY] as StoredSession | undefined;
+}
+
+/** The current sign-in state and selected Destiny account, read from storage so it survives worker restarts. */
+export async function getSession(): Promise<Session> {
+  const { auth, client } = await services$();
+  const status = await auth.status();
+  const stored = status.state === 'signed-out' ? undefined : await readStored();
+  const accounts = stored?.accounts ?? [];
+  const membership =
+    accounts.find((a) => accountKey(a) === stored?.selectedKey) ??
+    defaultAccount(accounts, stored?.primaryMembershipId) ??
+    null;
+  const health = ((await browser.storage.session.get(HEALTH_KEY))[HEALTH_KEY] as BungieHealth | undefined) ?? client.health();
+  return {
+    signedIn: status.state === 'signed-in',
+    state: status.state,
+    bungieName: stored?.bungieName ?? null,
+    membership,
+    accounts,
+    health,
+  };
+}
+
+/** Run `listener` after every change of the session (sign-in, sign-out, expiry, account switch, Bungie health). */
+export function onSessionChange(listener: (session: Session) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+async function notify(): Promise<void> {
+  if (!listeners.size) return;
+  const session = await getSession();
+  for (const listener of listeners) listener(session);
+}
+
+/** Load the accounts again; keep the user's choice when it is still one of them, else pick Bungie's most recent. */
+async function reloadAccounts(): Promise<Session> {
+  const { client } = await services$();
+  const previous = await readStored();
+  const list = await fetchAccounts(client.http);
+  const kept = list.accounts.find((a) => accountKey(a) === previous?.selectedKey);
+  const chosen = kept ?? defaultAccount(list.accounts, list.primaryMembershipId);
+  const stored: StoredSession = { ...list, selectedKey: chosen ? accountKey(chosen) : undefined };
+  await browser.storage.local.set({ [SESSION_KEY]: stored });
+  await notify();
+  return getSession();
+}
+
+/** Sign-out forgets tokens and every cached piece of personal data (profiles, move journal, account list). */
+async function signOut(): Promise<Session> {
+  const { auth } = await services$();
+  await auth.signOut();
+  await browser.storage.local.remove(SESSION_KEY);
+  const db = getDb();
+  await Promise.all([db.profiles.clear(), db.journal.clear()]);
+  await notify();
+  return getSession();
+}
+
+async function settingsView(): Promise<BungieSettingsView> {
+  const user = await loadUserSettings();
+  const build = buildConfig();
+  return {
+    apiKey: user.apiKey ?? '',
+    clientId: user.clientId ?? '',
+    hasClientSecret: Boolean(user.clientSecret),
+    buildHasApiKey: Boolean(build.apiKey),
+    buildHasClientId: Boolean(build.clientId),
+    origin: build.origin,
+  };
+}
+
+/** Worker handlers for the sign-in messages; the background joins them into its table. */
+export const authHandlers: HandlerSet<AuthMessages> = {
+  authSession: () => getSession(),
+  authSignIn: async () => {
+    const { auth } = await services$();
+    const bnetMembershipId = await auth.signIn();
+    const previous = await readStored();
+    if (previous && previous.bnetMembershipId !== bnetMembershipId) {
+      // Another Bungie.net account: the old one's choice and cached data are not this user's.
+      await browser.storage.local.remove(SESSION_KEY);
+      const db = getDb();
+      await Promise.all([db.profiles.clear(), db.journal.clear()]);
+    }
+    return reloadAccounts();
+  },
+  authSignOut: () => signOut(),
+  authSelectAccount: async ({ membershipType, membershipId }) => {
+    const stored = await readStored();
+    const key = accountKey({ membershipType, membershipId });
+    if (!stored?.accounts.some((a) => accountKey(a) === key)) {
+      throw Object.assign(new Error('unknown account'), { userMessage: 'That Destiny account is not on this Bungie.net account.' });
+    }
+    await browser.storage.local.set({ [SESSION_KEY]: { ...stored, selectedKey: key } });
+    await notify();
+    return getSession();
+  },
+  authReloadAccounts: () => reloadAccounts(),
+  authSettings: () => settingsView(),
+  authSaveSettings: async (input) => {
+    const current = await loadUserSettings();
+    await saveUserSettings({
+      apiKey: input.apiKey,
+      clientId: input.clientId,
+      clientSecret: input.clientSecret === undefined ? current.clientSecret : input.clientSecret,
+    });
+    config = effectiveConfig(buildConfig(), await loadUserSettings());
+    return settingsView();
+  },
+};
+
+/** Keys whose change means the session view changed (pages watch these to refresh). */
+export const SESSION_STORAGE_KEYS = [SESSION_KEY, AUTH_STATUS_KEY] as const;

@@ -1,0 +1,249 @@
+// @vitest-environment node
+import { getProfile } from 'bungie-api-ts/destiny2';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { browser } from 'wxt/browser';
+import { ACCESS_KEY, AUTH_STATUS_KEY, createAuth, REFRESH_KEY, type Auth } from '@/lib/bungie/auth';
+import { createBungieClient, type BungieClient } from '@/lib/bungie/client';
+import { BungieError, LocalCode } from '@/lib/bungie/errors';
+import type { BuildConfig } from '@/lib/config';
+import { envelope, json, pretendFetch, type RecordedCall } from './pretend-fetch';
+
+const ORIGIN = 'http://127.0.0.1:9999';
+const REDIRECT = 'https://iojnopefmmgbcipnognfpaddcgmpopfm.chromiumapp.org/';
+
+/** A tiny token server: numbered tokens so tests can tell generations apart. */
+function tokenServer(options: { confidential?: boolean; refreshAnswer?: () => Response } = {}) {
+  let generation = 0;
+  const current = { access: '' };
+  const pretend = pretendFetch((call: RecordedCall) => {
+    if (call.path === '/Platform/App/OAuth/Token/') {
+      const form = new URLSearchParams(call.body);
+      if (form.get('grant_type') === 'refresh_token' && options.refreshAnswer) return options.refreshAnswer();
+      generation += 1;
+      current.access = `access-${generation}`;
+      return json({
+        access_token: current.access,
+        token_type: 'Bearer',
+        expires_in: 3600,
+        ...(options.confidential === false ? {} : { refresh_token: `refresh-${generation}`, refresh_expires_in: 7_776_000 }),
+        membership_id: '11001735',
+      });
+    }
+    return json(
+      call.headers.authorization === `Bearer ${current.access}` ? envelope(1, { ok: true }) : envelope(2111, null),
+      call.headers.authorization === `Bearer ${current.access}` ? 200 : 401,
+    );
+  });
+  return { ...pretend, current, tokenCalls: () => pretend.calls.filter((c) => c.path.endsWith('/OAuth/Token/')) };
+}
+
+function setup(
+  server: ReturnType<typeof tokenServer>,
+  config: Partial<BuildConfig> = {},
+  launch?: (details: { url: string }) => Promise<string | undefined>,
+) {
+  const full: BuildConfig = { origin: ORIGIN, apiKey: 'k', clientId: '50001', clientSecret: 'vr-test-secret', ...config };
+  const launches: string[] = [];
+  const statuses: string[] = [];
+  const defaultLaunch = async ({ url }: { url: string }) => {
+    launches.push(url);
+    const state = new URL(url).searchParams.get('state');
+    return `${REDIRECT}?code=code-1&state=${state}`;
+  };
+  let client!: BungieClient;
+  const auth: Auth = createAuth({
+    client: () => client,
+    config: () => full,
+    launchWebAuthFlow: launch ?? defaultLaunch,
+    onStatusChange: (s) => statuses.push(s.state),
+  });
+  client = createBungieClient({ config: full, fetch: server.fetch, tokens: auth });
+  const profile = () => getProfile(client.http, { membershipType: 3, destinyMembershipId: '1', components: [100] });
+  return { auth, client, launches, statuses, profile };
+}
+
+async function stored() {
+  return {
+    local: await browser.storage.local.get(null),
+    session: await browser.storage.session.get(null),
+  };
+}
+
+describe('Bungie sign-in (auth)', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+    vi.useFakeTimers({ now: new Date('2026-11-20T17:00:00Z'), toFake: ['Date'] });
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('authorizes with client_id, response_type=code and a random state, then keeps the tokens where they belong', async () => {
+    const server = tokenServer();
+    const { auth, launches, statuses } = setup(server);
+    await expect(auth.signIn()).resolves.toBe('11001735');
+    const url = new URL(launches[0]);
+    expect(url.origin + url.pathname).toBe(`${ORIGIN}/en/OAuth/Authorize`);
+    expect(url.searchParams.get('client_id')).toBe('50001');
+    expect(url.searchParams.get('response_type')).toBe('code');
+    expect(url.searchParams.get('state')).toMatch(/^[0-9a-f]{64}$/);
+    expect(server.tokenCalls()[0].body).toBe('grant_type=authorization_code&code=code-1&client_id=50001');
+    expect(server.tokenCalls()[0].headers.authorization).toBe(`Basic ${btoa('50001:vr-test-secret')}`);
+    const { local, session } = await stored();
+    expect(session[ACCESS_KEY]).toEqual({ token: 'access-1', expiresAt: Date.now() + 3_600_000 });
+    expect(local[REFRESH_KEY]).toEqual({ token: 'refresh-1', expiresAt: Date.now() + 7_776_000_000 });
+    expect(local[AUTH_STATUS_KEY]).toEqual({ state: 'signed-in', bnetMembershipId: '11001735' });
+    expect(JSON.stringify(local)).not.toContain('access-1');
+    expect(statuses).toEqual(['signed-in']);
+  });
+
+  it('two sign-ins use different states', async () => {
+    const { auth, launches } = setup(tokenServer());
+    await auth.signIn();
+    await auth.signIn();
+    expect(new URL(launches[0]).searchParams.get('state')).not.toBe(new URL(launches[1]).searchParams.get('state'));
+  });
+
+  it('a public client sends no secret', async () => {
+    const server = tokenServer({ confidential: false });
+    const { auth } = setup(server, { clientSecret: '' });
+    await auth.signIn();
+    expect(server.tokenCalls()[0].headers.authorization).toBeUndefined();
+    expect((await stored()).local[REFRESH_KEY]).toBeUndefined();
+  });
+
+  it('refuses an answer whose state does not match, and exchanges nothing', async () => {
+    const server = tokenServer();
+    const { auth } = setup(server, {}, async () => `${REDIRECT}?code=code-1&state=forged`);
+    await expect(auth.signIn()).rejects.toMatchObject({ code: LocalCode.StateMismatch });
+    expect(server.tokenCalls()).toHaveLength(0);
+    expect((await auth.status()).state).toBe('signed-out');
+  });
+
+  it('a closed sign-in window is "cancelled", not a crash', async () => {
+    const { auth } = setup(tokenServer(), {}, async () => {
+      throw new Error('The user did not approve access.');
+    });
+    const error = (await auth.signIn().catch((e: BungieError) => e)) as BungieError;
+    expect(error.code).toBe(LocalCode.SignInCancelled);
+    expect(error.userMessage).toBe('Sign-in was cancelled.');
+  });
+
+  it('refreshes shortly before expiry, once for all concurrent callers (single flight)', async () => {
+    const server = tokenServer();
+    const { auth, profile } = setup(server);
+    await auth.signIn();
+    vi.setSystemTime(Date.now() + 3_600_000 - 30_000);
+    const answers = await Promise.all([profile(), profile(), profile(), profile()]);
+    expect(answers.every((a) => (a.Response as unknown as { ok: boolean }).ok)).toBe(true);
+    expect(server.tokenCalls().map((c) => new URLSearchParams(c.body).get('grant_type'))).toEqual([
+      'authorization_code',
+      'refresh_token',
+    ]);
+    expect(new URLSearchParams(server.tokenCalls()[1].body).get('refresh_token')).toBe('refresh-1');
+    const api = server.calls.filter((c) => c.path.startsWith('/Platform/Destiny2'));
+    expect(api.map((c) => c.headers.authorization)).toEqual(Array(4).fill('Bearer access-2'));
+  });
+
+  it('a token Bungie refuses early (2111) is refreshed once and the request retried once', async () => {
+    const server = tokenServer();
+    const { auth, profile } = setup(server);
+    await auth.signIn();
+    server.current.access = 'revoked-on-server';
+    const answers = await Promise.all([profile(), profile()]);
+    expect(answers).toHaveLength(2);
+    expect(server.tokenCalls()).toHaveLength(2);
+  });
+
+  it('a caller holding an old token after a finished refresh gets the new token, not a second refresh', async () => {
+    const server = tokenServer();
+    const { auth } = setup(server);
+    await auth.signIn();
+    await expect(auth.refreshAfterRejection('access-1')).resolves.toBe('access-2');
+    await expect(auth.refreshAfterRejection('access-1')).resolves.toBe('access-2');
+    expect(server.tokenCalls()).toHaveLength(2);
+  });
+
+  it.each(['RefreshTokenExpired', 'AuthorizationRecordRevoked', 'ProvidedTokenNotValidRefreshToken'])(
+    'Bungie answers %s to the refresh → tokens forgotten, state "expired", one "Sign in again" error',
+    async (description) => {
+      const server = tokenServer({ refreshAnswer: () => json({ error: 'invalid_grant', error_description: description }, 400) });
+      const { auth, profile, statuses } = setup(server);
+      await auth.signIn();
+      vi.setSystemTime(Date.now() + 3_600_000);
+      const error = (await profile().catch((e: BungieError) => e)) as BungieError;
+      expect(error.code).toBe(LocalCode.SignInRequired);
+      expect(error.userMessage).toBe('Your Bungie sign-in has expired. Sign in again to continue.');
+      expect((await auth.status()).state).toBe('expired');
+      expect(statuses).toEqual(['signed-in', 'expired']);
+      const { local, session } = await stored();
+      expect(local[REFRESH_KEY]).toBeUndefined();
+      expect(session[ACCESS_KEY]).toBeUndefined();
+    },
+  );
+
+  it('a refresh token past its own expiry is not even sent', async () => {
+    const server = tokenServer();
+    const { auth, profile } = setup(server);
+    await auth.signIn();
+    vi.setSystemTime(Date.now() + 7_776_000_000 + 1);
+    await expect(profile()).rejects.toMatchObject({ code: LocalCode.SignInRequired });
+    expect(server.tokenCalls()).toHaveLength(1);
+  });
+
+  it('a network failure during refresh keeps the session (it may work next time)', async () => {
+    const server = tokenServer({ refreshAnswer: () => new Response('gateway', { status: 502 }) });
+    const { auth, profile } = setup(server);
+    await auth.signIn();
+    vi.setSystemTime(Date.now() + 3_600_000);
+    await expect(profile()).rejects.toMatchObject({ code: LocalCode.BungieTrouble });
+    expect((await auth.status()).state).toBe('signed-in');
+    expect((await stored()).local[REFRESH_KEY]).toBeDefined();
+  });
+
+  it('a public client uses its token to the last second, then needs a new sign-in', async () => {
+    const server = tokenServer({ confidential: false });
+    const { auth, profile } = setup(server, { clientSecret: '' });
+    await auth.signIn();
+    vi.setSystemTime(Date.now() + 3_600_000 - 10_000);
+    await expect(profile()).resolves.toMatchObject({ ErrorCode: 1 });
+    vi.setSystemTime(Date.now() + 10_000);
+    await expect(profile()).rejects.toMatchObject({ code: LocalCode.SignInRequired });
+    expect((await auth.status()).state).toBe('expired');
+    expect(server.tokenCalls()).toHaveLength(1);
+  });
+
+  it('signing in again after expiry asks Bungie to re-authenticate', async () => {
+    const server = tokenServer({ confidential: false });
+    const { auth, profile, launches } = setup(server, { clientSecret: '' });
+    await auth.signIn();
+    vi.setSystemTime(Date.now() + 3_600_001);
+    await profile().catch(() => undefined);
+    await auth.signIn();
+    expect(new URL(launches[1]).searchParams.get('reauth')).toBe('true');
+    expect((await auth.status()).state).toBe('signed-in');
+  });
+
+  it('without a sign-in, requests go out without a token and a refusal says "Sign in with Bungie first"', async () => {
+    const server = tokenServer();
+    const { profile } = setup(server);
+    const error = (await profile().catch((e: BungieError) => e)) as BungieError;
+    expect(error.code).toBe(LocalCode.NotSignedIn);
+    expect(server.calls[0].headers.authorization).toBeUndefined();
+  });
+
+  it('sign-out forgets every token', async () => {
+    const { auth } = setup(tokenServer());
+    await auth.signIn();
+    await auth.signOut();
+    const { local, session } = await stored();
+    expect(local[REFRESH_KEY]).toBeUndefined();
+    expect(session[ACCESS_KEY]).toBeUndefined();
+    expect(local[AUTH_STATUS_KEY]).toEqual({ state: 'signed-out' });
+  });
+
+  it('refuses to start without a client id', async () => {
+    const { auth, launches } = setup(tokenServer(), { clientId: '' });
+    await expect(auth.signIn()).rejects.toMatchObject({ code: LocalCode.NotConfigured });
+    expect(launches).toHaveLength(0);
+  });
+});

@@ -1,0 +1,134 @@
+// @vitest-environment node
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { browser } from 'wxt/browser';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VaultRaiderDB } from '@/lib/db/schema';
+import { resolveItems } from '@/lib/manifest/lookup';
+import {
+  ALARM_HOURLY,
+  ALARM_RECHECK,
+  ALARM_RETRY,
+  manifestHandlers,
+  RECHECK_MIN_INTERVAL_MS,
+  requestRecheck,
+  runManifestCheck,
+  startManifestService,
+} from '@/lib/manifest/service';
+import { readStatus } from '@/lib/manifest/state';
+import { fakeSource, loadSqlNode } from './helpers';
+
+let db: VaultRaiderDB;
+let n = 0;
+let now = 5_000_000;
+let source: ReturnType<typeof fakeSource>;
+
+async function settle(): Promise<void> {
+  // Let the start-up check (fire-and-forget) finish.
+  for (let i = 0; i < 200; i++) {
+    const status = await readStatus(db);
+    if (status.stage === 'ready' || status.stage === 'error') return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('Manifest check did not settle');
+}
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  db = new VaultRaiderDB(`manifest-service-${++n}`);
+  source = fakeSource();
+  startManifestService({
+    db,
+    getSource: () => source,
+    loadSql: loadSqlNode,
+    uiLanguage: () => 'en-US',
+    now: () => now,
+  });
+});
+afterEach(async () => {
+  await runManifestCheck().catch(() => undefined);
+  await db.delete();
+});
+
+describe('Manifest service', () => {
+  it('creates the hourly alarm and ingests on the first start (no Manifest yet)', async () => {
+    await settle();
+    const alarm = await browser.alarms.get(ALARM_HOURLY);
+    expect(alarm?.periodInMinutes).toBe(60);
+    const { active, status } = await manifestHandlers.manifestStatus({});
+    expect(active?.rowCounts.InventoryItem).toBe(2864);
+    expect(status.stage).toBe('ready');
+  });
+
+  it('joins concurrent checks into one download', async () => {
+    await settle();
+    source.calls.length = 0;
+    const [a, b] = await Promise.all([runManifestCheck({ force: true }), runManifestCheck({ force: true })]);
+    expect(a).toBe(b);
+    expect(source.calls.filter((c) => c.startsWith('download'))).toHaveLength(1);
+  });
+
+  it('checks again when the hourly alarm fires, without downloading an unchanged version', async () => {
+    await settle();
+    source.calls.length = 0;
+    await fakeBrowser.alarms.onAlarm.trigger({ name: ALARM_HOURLY, scheduledTime: now });
+    await runManifestCheck();
+    expect(source.calls[0]).toBe('manifest');
+    expect(source.calls.some((c) => c.startsWith('download'))).toBe(false);
+  });
+
+  it('after a failure sets a retry alarm 5 minutes out, and the retry clears it', async () => {
+    await settle();
+    source.options.failManifest = Object.assign(new Error('down'), {
+      userMessage: 'Bungie.net is down for maintenance.',
+    });
+    const result = await manifestHandlers.manifestCheckNow({});
+    expect(result.outcome).toBe('failed');
+    expect(result.error).toMatch(/maintenance/);
+    expect((await browser.alarms.get(ALARM_RETRY))?.scheduledTime).toBe(now + 5 * 60_000);
+    expect((await readStatus(db)).retryAt).toBe(now + 5 * 60_000);
+    source.options.failManifest = undefined;
+    await fakeBrowser.alarms.onAlarm.trigger({ name: ALARM_RETRY, scheduledTime: now });
+    await runManifestCheck();
+    expect(await browser.alarms.get(ALARM_RETRY)).toBeUndefined();
+    expect((await readStatus(db)).stage).toBe('ready');
+  });
+
+  it('rechecks on unresolved hashes at most every 5 minutes', async () => {
+    await settle();
+    source.calls.length = 0;
+    expect(await requestRecheck()).toBe(true);
+    await runManifestCheck();
+    expect(source.calls).toEqual(['manifest']);
+    now += 60_000;
+    expect((await manifestHandlers.manifestReportUnresolved({ hashes: [25491192] })).scheduled).toBe(false);
+    const deferred = await browser.alarms.get(ALARM_RECHECK);
+    expect(deferred?.scheduledTime).toBe(now - 60_000 + RECHECK_MIN_INTERVAL_MS);
+    now += RECHECK_MIN_INTERVAL_MS;
+    expect(await requestRecheck()).toBe(true);
+  });
+
+  it('a lookup that meets a missing hash triggers the recheck', async () => {
+    await settle();
+    source.calls.length = 0;
+    await resolveItems([25491192], db);
+    await new Promise((r) => setTimeout(r, 50));
+    await runManifestCheck();
+    expect(source.calls[0]).toBe('manifest');
+  });
+
+  it('a worker restarted mid-ingest checks again at start', async () => {
+    await settle();
+    await db.meta.put({ key: 'manifest.status', value: { stage: 'storing', percent: 50, updatedAt: 1 } });
+    source.calls.length = 0;
+    startManifestService({
+      db,
+      getSource: () => source,
+      loadSql: loadSqlNode,
+      uiLanguage: () => 'en-US',
+      now: () => now,
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    await settle();
+    expect(source.calls[0]).toBe('manifest');
+  });
+});
