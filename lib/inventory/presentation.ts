@@ -87,19 +87,3 @@ export function itemsIn(model: InventoryModel, store: StoreModel, bucketHash: nu
   const items = (store.buckets[bucketHash] ?? []).map((k) => model.items[k]).filter((i): i is InventoryItem => Boolean(i));
   return items.sort((a, b) => Number(b.equipped) - Number(a.equipped));
 }
-
-/** Vault fill against its capacity: everything in the General bucket counts (stacks once each). */
-export function vaultFill(model: InventoryModel): { used: number; capacity: number } {
-  const vault = model.stores.find((s) => s.id === VAULT_ID);
-  return { used: vault?.buckets[BUCKETS.General]?.length ?? 0, capacity: model.vaultCapacity };
-}
-
-/** Postmaster fill per character; `warn` when 3 or fewer slots remain (Bungie deletes the oldest item past full). */
-export function postmasterFill(model: InventoryModel): { storeId: string; name: string; used: number; capacity: number; warn: boolean }[] {
-  return model.stores
-    .filter((s) => s.kind === 'character')
-    .map((s) => {
-      const used = s.buckets[BUCKETS.LostItems]?.length ?? 0;
-      return { storeId: s.id, name: s.name, used, capacity: model.postmasterCapacity, warn: used >= model.postmasterCapacity - 3 };
-    });
-}

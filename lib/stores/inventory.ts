@@ -1,6 +1,6 @@
 import { liveQuery, type Subscription } from 'dexie';
 import { defineStore } from 'pinia';
-import { computed, onScopeDispose, ref, shallowRef } from 'vue';
+import { onScopeDispose, ref, shallowRef } from 'vue';
 import { browser } from 'wxt/browser';
 import { getDb } from '../db/schema';
 import type { InventoryModel } from '../inventory/types';
@@ -22,8 +22,6 @@ export const useInventoryStore = defineStore('inventory', () => {
   let subscription: Subscription | undefined;
   let port: ReturnType<typeof browser.runtime.connect> | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
-
-  const ageSeconds = computed(() => (fetchedAt.value ? Math.max(0, Math.round((now.value - fetchedAt.value) / 1000)) : undefined));
 
   function open() {
     if (subscription) return;
@@ -69,5 +67,5 @@ export const useInventoryStore = defineStore('inventory', () => {
 
   onScopeDispose(close);
 
-  return { model, fetchedAt, loaded, refreshing, error, ageSeconds, open, refresh, close };
+  return { model, fetchedAt, now, loaded, refreshing, error, open, refresh, close };
 });

@@ -3,7 +3,7 @@ import { computed, ref } from 'vue';
 import { browser } from 'wxt/browser';
 import type { DestinyAccount } from '@/lib/bungie/accounts';
 import type { BungieSettingsInput, BungieSettingsView, Session } from '@/lib/bungie/messages';
-import { send } from '@/lib/messages';
+import { send, WorkerError } from '@/lib/messages';
 import { userMessage } from '@/lib/user-message';
 
 /** Storage keys the worker writes when the session changes (lib/bungie/service.ts, lib/bungie/auth.ts). */
@@ -28,6 +28,11 @@ export const useSessionStore = defineStore('session', () => {
   const error = ref<string | null>(null);
   let watching = false;
 
+  /** The worker already turned its error into a sentence; anything else gets the generic one. */
+  function sentence(e: unknown): string {
+    return e instanceof WorkerError ? e.message : userMessage(e);
+  }
+
   const signedIn = computed(() => session.value?.signedIn ?? false);
   const needsSignInAgain = computed(() => session.value?.state === 'expired');
   const membership = computed(() => session.value?.membership ?? null);
@@ -40,7 +45,7 @@ export const useSessionStore = defineStore('session', () => {
     try {
       return await task();
     } catch (e) {
-      error.value = userMessage(e);
+      error.value = sentence(e);
       return undefined;
     } finally {
       busy.value = null;
@@ -60,7 +65,7 @@ export const useSessionStore = defineStore('session', () => {
     try {
       session.value = await send('authSession', {});
     } catch (e) {
-      error.value = userMessage(e);
+      error.value = sentence(e);
     }
   }
 

@@ -23,7 +23,9 @@ interface ErrorExample {
   body: { ErrorCode: number; ErrorStatus: string; Message: string };
 }
 
-const codeByName = readFixtureJson<Record<string, number>>(join(bungieFixturesDir, 'openapi', 'PlatformErrorCodes.json'));
+const codeByName = readFixtureJson<Record<string, number>>(
+  join(bungieFixturesDir, 'openapi', 'PlatformErrorCodes.json'),
+);
 const nameByCode = new Map<number, string>(Object.entries(codeByName).map(([name, code]) => [code, name]));
 
 /** The real error bodies quoted in public issues, keyed by ErrorCode (first example wins). */
@@ -122,7 +124,14 @@ function messageFor(code: number): string {
 
 /** A success envelope in Bungie's key order. */
 export function success<T>(response: T): Envelope<T> {
-  return { Response: response, ErrorCode: 1, ThrottleSeconds: 0, ErrorStatus: 'Success', Message: 'Ok', MessageData: {} };
+  return {
+    Response: response,
+    ErrorCode: 1,
+    ThrottleSeconds: 0,
+    ErrorStatus: 'Success',
+    Message: 'Ok',
+    MessageData: {},
+  };
 }
 
 export interface ErrorOptions {

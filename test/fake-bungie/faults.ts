@@ -99,7 +99,12 @@ function toAction(rule: FaultRule): FaultAction {
     case 'http':
       return { kind: 'http', status: rule.status, envelope: rule.envelope ?? false, errorCode: rule.errorCode ?? 1618 };
     case 'error':
-      return { kind: 'error', errorCode: rule.errorCode, status: rule.status, throttleSeconds: rule.throttleSeconds ?? 0 };
+      return {
+        kind: 'error',
+        errorCode: rule.errorCode,
+        status: rule.status,
+        throttleSeconds: rule.throttleSeconds ?? 0,
+      };
     case 'throttle':
       return { kind: 'error', errorCode: rule.errorCode ?? 51, throttleSeconds: rule.throttleSeconds ?? 1 };
     case 'delay':

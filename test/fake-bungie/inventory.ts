@@ -215,13 +215,7 @@ export class Inventory {
    * Moves `quantity` of an item into a destination. Instanced items need a free slot; stacks first top up partial
    * stacks of the same hash (up to maxStackSize) and then take new slots. Refused as a whole when it does not fit.
    */
-  private move(
-    source: ItemComponent[],
-    item: ItemComponent,
-    quantity: number,
-    def: ItemDef,
-    to: Destination,
-  ): void {
+  private move(source: ItemComponent[], item: ItemComponent, quantity: number, def: ItemDef, to: Destination): void {
     const free = Math.max(0, to.capacity - to.used);
     if (item.itemInstanceId || def.maxStackSize <= 1) {
       if (free < 1) throw new BungieError(1642, { actionResponse: true });
@@ -232,7 +226,8 @@ export class Inventory {
       return;
     }
     const partials = to.list.filter(
-      (i) => i !== item && i.itemHash === item.itemHash && i.bucketHash === to.bucketHash && i.quantity < def.maxStackSize,
+      (i) =>
+        i !== item && i.itemHash === item.itemHash && i.bucketHash === to.bucketHash && i.quantity < def.maxStackSize,
     );
     const room = partials.reduce((sum, i) => sum + (def.maxStackSize - i.quantity), 0) + free * def.maxStackSize;
     if (quantity > room) throw new BungieError(1642, { actionResponse: true });
@@ -357,7 +352,9 @@ export class Inventory {
   }
 
   private setEquippedFlag(item: ItemComponent, equipped: boolean): void {
-    const instance = item.itemInstanceId ? this.profile.itemComponents.instances?.data?.[item.itemInstanceId] : undefined;
+    const instance = item.itemInstanceId
+      ? this.profile.itemComponents.instances?.data?.[item.itemInstanceId]
+      : undefined;
     if (instance) instance.isEquipped = equipped;
   }
 

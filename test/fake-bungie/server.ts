@@ -191,7 +191,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const inventory = new Inventory(profileEnvelope.Response, () => manifest);
   if (options.vaultCapacity !== undefined) inventory.vaultCapacityOverride = options.vaultCapacity;
 
-  const linked = readFixtureJson<DestinyLinkedProfilesResponse>(options.linkedProfilesFile ?? defaultLinkedProfilesFile);
+  const linked = readFixtureJson<DestinyLinkedProfilesResponse>(
+    options.linkedProfilesFile ?? defaultLinkedProfilesFile,
+  );
   const characterVendors = readFixtureJson<{ Response: CapturedVendors }>(options.vendorsFile ?? defaultVendorsFile);
   const publicVendors = readFixtureJson<{ Response: CapturedVendors }>(
     options.publicVendorsFile ?? defaultPublicVendorsFile,
@@ -221,16 +223,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       (p) => p.membershipId === inventory.membershipId && p.membershipType === inventory.membershipType,
     );
     if (!card) throw new Error('The linked-profiles fixture does not contain the profile fixture’s membership');
-    const { dateLastPlayed: _d, isOverridden: _o, isCrossSavePrimary: _p, platformSilver: _s, ...info } = card as
-      DestinyProfileUserInfoCard & { platformSilver?: unknown };
+    const {
+      dateLastPlayed: _d,
+      isOverridden: _o,
+      isCrossSavePrimary: _p,
+      platformSilver: _s,
+      ...info
+    } = card as DestinyProfileUserInfoCard & { platformSilver?: unknown };
     return info as DestinyProfileUserInfoCard;
   };
 
   function membershipData(): Record<string, unknown> {
     const cards = [
       ...linked.profiles.map((p) => {
-        const { dateLastPlayed: _d, isOverridden: _o, isCrossSavePrimary: _p, platformSilver: _s, ...card } = p as
-          DestinyProfileUserInfoCard & { platformSilver?: unknown };
+        const {
+          dateLastPlayed: _d,
+          isOverridden: _o,
+          isCrossSavePrimary: _p,
+          platformSilver: _s,
+          ...card
+        } = p as DestinyProfileUserInfoCard & { platformSilver?: unknown };
         return card;
       }),
       ...linked.profilesWithErrors.map((e) => e.infoCard),
@@ -523,7 +535,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (lower === '/platform/app/oauth/token' || lower === '/platform/app/oauth/token/') {
         if (req.method !== 'POST') return htmlReply(405, '');
         const result = oauth.token(new URLSearchParams(body.toString('utf8')), req.headers.authorization);
-        return { status: result.status, body: JSON.stringify(result.body), contentType: 'application/json; charset=utf-8' };
+        return {
+          status: result.status,
+          body: JSON.stringify(result.body),
+          contentType: 'application/json; charset=utf-8',
+        };
       }
       if (segments[0]?.toLowerCase() === 'platform') return platform(req, url, segments.slice(1), body);
       if (segments[0]?.toLowerCase() === 'common') {
@@ -561,7 +577,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
     res.setHeader('cache-control', 'private');
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-    if (reply.errorCode !== undefined && reply.status >= 400) res.setHeader('x-ventcore-status', String(reply.errorCode));
+    if (reply.errorCode !== undefined && reply.status >= 400)
+      res.setHeader('x-ventcore-status', String(reply.errorCode));
     res.statusCode = reply.status;
     res.setHeader('content-type', reply.contentType);
     if (reply.file) {

@@ -35,8 +35,12 @@ const vault = capture.Response.profileInventory.data.items;
 const inventoryOf = (id: string) => capture.Response.characterInventories.data[id].items;
 const equipmentOf = (id: string) => capture.Response.characterEquipment.data[id].items;
 const named = (list: Item[], name: string, bucketHash?: number) =>
-  list.find((i) => defs.items.get(i.itemHash)?.name === name && (bucketHash === undefined || i.bucketHash === bucketHash))!;
-const vaultKinetic = vault.find((i) => i.bucketHash === VAULT_BUCKET && defs.items.get(i.itemHash)?.bucketTypeHash === KINETIC)!;
+  list.find(
+    (i) => defs.items.get(i.itemHash)?.name === name && (bucketHash === undefined || i.bucketHash === bucketHash),
+  )!;
+const vaultKinetic = vault.find(
+  (i) => i.bucketHash === VAULT_BUCKET && defs.items.get(i.itemHash)?.bucketTypeHash === KINETIC,
+)!;
 const generalCount = vault.filter((i) => i.bucketHash === VAULT_BUCKET).length;
 
 const tmp = mkdtempSync(join(tmpdir(), 'vr-profile-'));
@@ -85,8 +89,12 @@ describe('TransferItem', () => {
     expect((await transfer(weapon, WARLOCK, false)).body.ErrorCode).toBe(1);
     expect(owner(weapon.itemInstanceId!)).toMatchObject({ owner: WARLOCK, bucketHash: KINETIC, location: 1 });
     const profile = (await api(emu, `${PROFILE_PATH}?components=201`, { token })).body.Response as Profile['Response'];
-    expect(profile.characterInventories.data[WARLOCK].items.some((i) => i.itemInstanceId === weapon.itemInstanceId)).toBe(true);
-    expect(profile.characterInventories.data[HUNTER].items.some((i) => i.itemInstanceId === weapon.itemInstanceId)).toBe(false);
+    expect(
+      profile.characterInventories.data[WARLOCK].items.some((i) => i.itemInstanceId === weapon.itemInstanceId),
+    ).toBe(true);
+    expect(
+      profile.characterInventories.data[HUNTER].items.some((i) => i.itemInstanceId === weapon.itemInstanceId),
+    ).toBe(false);
   });
 
   it('character → character directly answers 1623, the body Bungie sends (Bungie-net/api #1936)', async () => {
@@ -100,13 +108,19 @@ describe('TransferItem', () => {
 
   it('transferToVault omitted means "from the vault": 1623 (Bungie-net/api #949)', async () => {
     await start();
-    const r = await transfer(inventoryOf(HUNTER).find((i) => i.bucketHash === KINETIC)!, HUNTER, undefined);
+    const r = await transfer(
+      inventoryOf(HUNTER).find((i) => i.bucketHash === KINETIC)!,
+      HUNTER,
+      undefined,
+    );
     expect(r.body).toEqual(realEnvelope('DestinyItemNotFound (transferToVault omitted)'));
   });
 
   it('a wrong item id or a wrong itemReferenceHash answers 1623', async () => {
     await start();
-    expect((await transfer({ ...vaultKinetic, itemInstanceId: '6917529000000000000' }, HUNTER, false)).body.ErrorCode).toBe(1623);
+    expect(
+      (await transfer({ ...vaultKinetic, itemInstanceId: '6917529000000000000' }, HUNTER, false)).body.ErrorCode,
+    ).toBe(1623);
     expect((await transfer({ ...vaultKinetic, itemHash: 1 }, WARLOCK, false)).body.ErrorCode).toBe(1623);
   });
 
@@ -171,7 +185,8 @@ describe('TransferItem', () => {
   it('a full character bucket (10 including the equipped one) answers 1642', async () => {
     await start();
     const kinetic = (id: string) =>
-      inventoryOf(id).filter((i) => i.bucketHash === KINETIC).length + equipmentOf(id).filter((i) => i.bucketHash === KINETIC).length;
+      inventoryOf(id).filter((i) => i.bucketHash === KINETIC).length +
+      equipmentOf(id).filter((i) => i.bucketHash === KINETIC).length;
     expect(kinetic(HUNTER)).toBe(10);
     expect((await transfer(vaultKinetic, HUNTER, false)).body).toEqual(realEnvelope('DestinyNoRoomInDestination'));
     expect((await transfer(vaultKinetic, TITAN, false)).body.ErrorCode).toBe(1);
@@ -233,9 +248,7 @@ describe('stackables', () => {
 
   it('more than the stack holds answers 18 InvalidParameters', async () => {
     await start();
-    expect((await transfer(edz, HUNTER, false, edz.quantity + 1)).body).toEqual(
-      actionError(18, 'InvalidParameters'),
-    );
+    expect((await transfer(edz, HUNTER, false, edz.quantity + 1)).body).toEqual(actionError(18, 'InvalidParameters'));
   });
 });
 
@@ -245,7 +258,9 @@ describe('EquipItem and EquipItems', () => {
 
   it('swaps the equipped item back into the inventory', async () => {
     await start();
-    const weapon = inventoryOf(HUNTER).find((i) => i.bucketHash === KINETIC && defs.items.get(i.itemHash)!.tierType !== 6)!;
+    const weapon = inventoryOf(HUNTER).find(
+      (i) => i.bucketHash === KINETIC && defs.items.get(i.itemHash)!.tierType !== 6,
+    )!;
     const previous = equipmentOf(HUNTER).find((i) => i.bucketHash === KINETIC)!;
     expect((await equip(weapon.itemInstanceId!)).body).toMatchObject({ Response: 0, ErrorCode: 1 });
     expect(owner(weapon.itemInstanceId!)).toMatchObject({ owner: HUNTER, equipped: true });
@@ -301,7 +316,9 @@ describe('EquipItem and EquipItems', () => {
   it('in an activity equipping answers 1671 DestinyCannotPerformActionAtThisLocation', async () => {
     await start();
     emu.control.setPlaying(HUNTER, { inActivity: true });
-    expect((await equip(hunterItem('Foetracer'))).body).toEqual(actionError(1671, 'DestinyCannotPerformActionAtThisLocation'));
+    expect((await equip(hunterItem('Foetracer'))).body).toEqual(
+      actionError(1671, 'DestinyCannotPerformActionAtThisLocation'),
+    );
     emu.control.setPlaying(HUNTER);
     expect((await equip(hunterItem('Foetracer'))).body.ErrorCode).toBe(1);
   });
@@ -323,7 +340,12 @@ describe('EquipItem and EquipItems', () => {
 
 describe('PullFromPostmaster and SetLockState', () => {
   const pull = (item: Item, characterId: string) =>
-    action('PullFromPostmaster', { itemReferenceHash: item.itemHash, stackSize: 1, itemId: item.itemInstanceId, characterId });
+    action('PullFromPostmaster', {
+      itemReferenceHash: item.itemHash,
+      stackSize: 1,
+      itemId: item.itemInstanceId,
+      characterId,
+    });
   const warlockCover = named(inventoryOf(WARLOCK), 'Praefectus Cover', POSTMASTER);
 
   it('pulls a postmaster item into its bucket on the owner', async () => {
@@ -348,12 +370,13 @@ describe('PullFromPostmaster and SetLockState', () => {
   it('SetLockState sets and clears the Locked bit that GetProfile reports', async () => {
     await start();
     const item = vault.find((i) => i.itemInstanceId && (i.state & 1) === 0 && i.bucketHash === VAULT_BUCKET)!;
-    const lock = (state: boolean) => action('SetLockState', { state, itemId: item.itemInstanceId, characterId: HUNTER });
+    const lock = (state: boolean) =>
+      action('SetLockState', { state, itemId: item.itemInstanceId, characterId: HUNTER });
     expect((await lock(true)).body).toMatchObject({ Response: 0, ErrorCode: 1 });
     const read = async () =>
-      ((await api(emu, `${PROFILE_PATH}?components=102`, { token })).body.Response as Profile['Response']).profileInventory.data.items.find(
-        (i) => i.itemInstanceId === item.itemInstanceId,
-      )!.state;
+      (
+        (await api(emu, `${PROFILE_PATH}?components=102`, { token })).body.Response as Profile['Response']
+      ).profileInventory.data.items.find((i) => i.itemInstanceId === item.itemInstanceId)!.state;
     expect((await read()) & 1).toBe(1);
     expect(owner(item.itemInstanceId!)!.locked).toBe(true);
     await lock(false);
@@ -371,7 +394,11 @@ describe('rate rules', () => {
     clock += 99;
     const throttled = await transfer(weapon, HUNTER, false);
     expect(throttled.status).toBe(429);
-    expect(throttled.body).toMatchObject({ ErrorCode: 51, ErrorStatus: 'PerEndpointRequestThrottleExceeded', ThrottleSeconds: 1 });
+    expect(throttled.body).toMatchObject({
+      ErrorCode: 51,
+      ErrorStatus: 'PerEndpointRequestThrottleExceeded',
+      ThrottleSeconds: 1,
+    });
     expect(owner(weapon.itemInstanceId!)!.owner).toBe('vault');
     clock += 1;
     expect((await transfer(weapon, HUNTER, false)).body.ErrorCode).toBe(1);

@@ -78,7 +78,12 @@ describe('OAuth authorize', () => {
 describe('OAuth token', () => {
   it('exchanges a code for the token response Bungie sends (Bungie-net/api #499 shape)', async () => {
     await start();
-    const r = await postToken({ grant_type: 'authorization_code', code: await code(), client_id: '50001', client_secret: 'vr-test-secret' });
+    const r = await postToken({
+      grant_type: 'authorization_code',
+      code: await code(),
+      client_id: '50001',
+      client_secret: 'vr-test-secret',
+    });
     expect(r.status).toBe(200);
     expect(Object.keys(r.body)).toEqual([
       'access_token',
@@ -88,13 +93,21 @@ describe('OAuth token', () => {
       'refresh_expires_in',
       'membership_id',
     ]);
-    expect(r.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, refresh_expires_in: 7776000, membership_id: '7094' });
+    expect(r.body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 3600,
+      refresh_expires_in: 7776000,
+      membership_id: '7094',
+    });
   });
 
   it('accepts the client id and secret as HTTP Basic', async () => {
     await start();
     const basic = Buffer.from('50001:vr-test-secret').toString('base64');
-    const r = await postToken({ grant_type: 'authorization_code', code: await code() }, { authorization: `Basic ${basic}` });
+    const r = await postToken(
+      { grant_type: 'authorization_code', code: await code() },
+      { authorization: `Basic ${basic}` },
+    );
     expect(r.status).toBe(200);
   });
 
@@ -104,7 +117,10 @@ describe('OAuth token', () => {
     const form = { grant_type: 'authorization_code', code: c, client_id: '50001', client_secret: 'vr-test-secret' };
     expect((await postToken(form)).status).toBe(200);
     const again = await postToken(form);
-    expect(again).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'AuthorizationCodeInvalid' } });
+    expect(again).toEqual({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'AuthorizationCodeInvalid' },
+    });
     const bogus = await postToken({ ...form, code: 'nope' });
     expect(bogus.body.error_description).toBe('AuthorizationCodeInvalid');
   });
@@ -112,10 +128,20 @@ describe('OAuth token', () => {
   it('a wrong client secret answers 401 invalid_client and does not burn the code', async () => {
     await start();
     const c = await code();
-    const bad = await postToken({ grant_type: 'authorization_code', code: c, client_id: '50001', client_secret: 'wrong' });
+    const bad = await postToken({
+      grant_type: 'authorization_code',
+      code: c,
+      client_id: '50001',
+      client_secret: 'wrong',
+    });
     expect(bad.status).toBe(401);
     expect(bad.body.error).toBe('invalid_client');
-    const good = await postToken({ grant_type: 'authorization_code', code: c, client_id: '50001', client_secret: 'vr-test-secret' });
+    const good = await postToken({
+      grant_type: 'authorization_code',
+      code: c,
+      client_id: '50001',
+      client_secret: 'vr-test-secret',
+    });
     expect(good.status).toBe(200);
   });
 
@@ -132,7 +158,12 @@ describe('OAuth token', () => {
     await start({ refreshTokenSeconds: 60 });
     const first = await signIn(emu);
     const refresh = (token: string) =>
-      postToken({ grant_type: 'refresh_token', refresh_token: token, client_id: '50001', client_secret: 'vr-test-secret' });
+      postToken({
+        grant_type: 'refresh_token',
+        refresh_token: token,
+        client_id: '50001',
+        client_secret: 'vr-test-secret',
+      });
     const second = await refresh(String(first.refresh_token));
     expect(second.status).toBe(200);
     expect(second.body.access_token).not.toBe(first.access_token);
@@ -156,7 +187,9 @@ describe('bearer checks on /Platform', () => {
   it('an expired access token answers 2111 AccessTokenHasExpired', async () => {
     await start({ accessTokenSeconds: 5 });
     const { access_token } = await signIn(emu);
-    expect((await api(emu, '/Platform/User/GetMembershipsForCurrentUser/', { token: String(access_token) })).status).toBe(200);
+    expect(
+      (await api(emu, '/Platform/User/GetMembershipsForCurrentUser/', { token: String(access_token) })).status,
+    ).toBe(200);
     emu.control.setNow(emu.control.now() + 6_000);
     const r = await api(emu, '/Platform/User/GetMembershipsForCurrentUser/', { token: String(access_token) });
     expect(r.status).toBe(401);
@@ -173,10 +206,19 @@ describe('bearer checks on /Platform', () => {
     await start();
     const { access_token, refresh_token } = await signIn(emu);
     emu.control.expireAccessTokens();
-    expect((await api(emu, '/Platform/User/GetMembershipsForCurrentUser/', { token: String(access_token) })).body.ErrorCode).toBe(2111);
+    expect(
+      (await api(emu, '/Platform/User/GetMembershipsForCurrentUser/', { token: String(access_token) })).body.ErrorCode,
+    ).toBe(2111);
     emu.control.revokeAll();
-    expect((await api(emu, '/Platform/User/GetMembershipsForCurrentUser/', { token: String(access_token) })).body.ErrorCode).toBe(99);
-    const r = await postToken({ grant_type: 'refresh_token', refresh_token: String(refresh_token), client_id: '50001', client_secret: 'vr-test-secret' });
+    expect(
+      (await api(emu, '/Platform/User/GetMembershipsForCurrentUser/', { token: String(access_token) })).body.ErrorCode,
+    ).toBe(99);
+    const r = await postToken({
+      grant_type: 'refresh_token',
+      refresh_token: String(refresh_token),
+      client_id: '50001',
+      client_secret: 'vr-test-secret',
+    });
     expect(r.body.error_description).toBe('AuthorizationRecordRevoked');
   });
 

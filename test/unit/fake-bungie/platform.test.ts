@@ -24,9 +24,9 @@ async function start(options: EmulatorOptions = {}): Promise<void> {
 
 describe('API key', () => {
   it.each([
-    ['missing', null, 2102, 'ApiKeyMissingFromRequest'],
-    ['wrong', 'not-the-key', 2101, 'ApiInvalidOrExpiredKey'],
-  ])('%s X-API-Key answers %s', async (_label, apiKey, code, status) => {
+    { label: 'missing', apiKey: null, code: 2102, status: 'ApiKeyMissingFromRequest' },
+    { label: 'wrong', apiKey: 'not-the-key', code: 2101, status: 'ApiInvalidOrExpiredKey' },
+  ])('$label X-API-Key answers $code $status', async ({ apiKey, code, status }) => {
     await start();
     const r = await api(emu, '/Platform/Destiny2/Manifest/', { apiKey });
     expect(r.status).toBe(401);
@@ -88,7 +88,9 @@ describe('memberships and linked profiles', () => {
     await start();
     const r = await api(emu, `/Platform/Destiny2/2/Profile/${MEMBERSHIP_ID}/LinkedProfiles/?getAllMemberships=true`);
     expect(r.body.Response).toEqual(
-      JSON.parse(readFileSync(join(sharedDir, 'fixtures/bungie/responses/GetLinkedProfiles.dim-2025-07-15.json'), 'utf8')),
+      JSON.parse(
+        readFileSync(join(sharedDir, 'fixtures/bungie/responses/GetLinkedProfiles.dim-2025-07-15.json'), 'utf8'),
+      ),
     );
     expect((await api(emu, '/Platform/Destiny2/3/Profile/1/LinkedProfiles/')).body.ErrorCode).toBe(1601);
   });
@@ -120,7 +122,10 @@ describe('GetProfile', () => {
     await start();
     const first = (await api(emu, `${PROFILE_PATH}?components=100`, { token })).body.Response as Record<string, string>;
     emu.control.setNow(START + 90_000);
-    const second = (await api(emu, `${PROFILE_PATH}?components=100`, { token })).body.Response as Record<string, string>;
+    const second = (await api(emu, `${PROFILE_PATH}?components=100`, { token })).body.Response as Record<
+      string,
+      string
+    >;
     expect(Date.parse(first.responseMintedTimestamp)).toBeGreaterThanOrEqual(START);
     expect(Date.parse(second.responseMintedTimestamp) - START).toBeGreaterThanOrEqual(90_000);
     expect(Date.parse(second.responseMintedTimestamp) - START).toBeLessThan(95_000);
@@ -161,7 +166,10 @@ describe('GetProfile', () => {
 
   it('component 1000 carries transitory data only while the player is in game', async () => {
     await start();
-    const offline = (await api(emu, `${PROFILE_PATH}?components=1000`, { token })).body.Response as Record<string, unknown>;
+    const offline = (await api(emu, `${PROFILE_PATH}?components=1000`, { token })).body.Response as Record<
+      string,
+      unknown
+    >;
     expect(offline.profileTransitoryData).toEqual({ privacy: 2 });
     emu.control.setPlaying(HUNTER);
     const online = (await api(emu, `${PROFILE_PATH}?components=1000`, { token })).body.Response as {
