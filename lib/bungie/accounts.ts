@@ -51,10 +51,16 @@ export function accountKey(account: { membershipType: number; membershipId: stri
 }
 
 /** "Name#0042": Bungie shows the code with four digits. */
-export function bungieName(card: { bungieGlobalDisplayName?: string; bungieGlobalDisplayNameCode?: number; displayName?: string }): string {
+export function bungieName(card: {
+  bungieGlobalDisplayName?: string;
+  bungieGlobalDisplayNameCode?: number;
+  displayName?: string;
+}): string {
   if (!card.bungieGlobalDisplayName) return card.displayName ?? '';
   const code = card.bungieGlobalDisplayNameCode;
-  return code === undefined ? card.bungieGlobalDisplayName : `${card.bungieGlobalDisplayName}#${String(code).padStart(4, '0')}`;
+  return code === undefined
+    ? card.bungieGlobalDisplayName
+    : `${card.bungieGlobalDisplayName}#${String(code).padStart(4, '0')}`;
 }
 
 /**

@@ -60,7 +60,8 @@ function randomState(): string {
 export function createAuth(options: AuthOptions): Auth {
   const clock = options.clock ?? systemClock;
   const launch =
-    options.launchWebAuthFlow ?? ((details: { url: string; interactive: boolean }) => browser.identity.launchWebAuthFlow(details));
+    options.launchWebAuthFlow ??
+    ((details: { url: string; interactive: boolean }) => browser.identity.launchWebAuthFlow(details));
   let refreshing: Promise<string> | null = null;
   let knownState: AuthState = 'signed-out';
 

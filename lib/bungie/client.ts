@@ -10,7 +10,14 @@ import {
   THROTTLE_CODES,
   statusName,
 } from './errors';
-import { BUNGIE_RATE_RULES, createBackoff, createRateLimiter, systemClock, type Clock, type RateRule } from './rate-limit';
+import {
+  BUNGIE_RATE_RULES,
+  createBackoff,
+  createRateLimiter,
+  systemClock,
+  type Clock,
+  type RateRule,
+} from './rate-limit';
 
 /** Where to talk to and with which key; read again for every request so option-page changes apply at once. */
 export interface BungieClientConfig {
@@ -106,10 +113,7 @@ export function createBungieClient(options: BungieClientOptions): BungieClient {
   const readConfig = typeof options.config === 'function' ? options.config : () => options.config as BungieClientConfig;
   const limiter = createRateLimiter(options.rateRules ?? BUNGIE_RATE_RULES, clock);
   const backoff = createBackoff(clock);
-  const $fetch = ofetch.create(
-    { retry: 0, ignoreResponseError: true },
-    options.fetch ? { fetch: options.fetch } : {},
-  );
+  const $fetch = ofetch.create({ retry: 0, ignoreResponseError: true }, options.fetch ? { fetch: options.fetch } : {});
 
   const listeners = new Set<(health: BungieHealth) => void>();
   let slowRequests = 0;
@@ -293,7 +297,8 @@ export function createBungieClient(options: BungieClientOptions): BungieClient {
       'Content-Type': 'application/x-www-form-urlencoded',
       'X-API-Key': apiKey,
     };
-    if (client?.secret) headers.Authorization = `Basic ${btoa(`${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret)}`)}`;
+    if (client?.secret)
+      headers.Authorization = `Basic ${btoa(`${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret)}`)}`;
     let response: FetchResponse<unknown>;
     const done = watchSlow();
     try {
@@ -337,7 +342,10 @@ function tokenError(httpStatus: number, data: unknown): BungieError {
   if (isEnvelope(data)) {
     return new BungieError({ code: data.ErrorCode, status: data.ErrorStatus, httpStatus, endpoint });
   }
-  const body = (typeof data === 'object' && data !== null ? data : {}) as { error?: unknown; error_description?: unknown };
+  const body = (typeof data === 'object' && data !== null ? data : {}) as {
+    error?: unknown;
+    error_description?: unknown;
+  };
   const description = typeof body.error_description === 'string' ? body.error_description : '';
   const named = Object.entries(ErrorCode).find(([name]) => name.toLowerCase() === description.toLowerCase());
   if (named) return new BungieError({ code: named[1], httpStatus, endpoint });

@@ -35,5 +35,9 @@ export function getLinkedProfilesForUser(
   http: HttpClient,
   bnetMembershipId: string,
 ): Promise<ServerResponse<DestinyLinkedProfilesResponse>> {
-  return getLinkedProfiles(http, { membershipType: BUNGIE_NEXT, membershipId: bnetMembershipId, getAllMemberships: true });
+  return getLinkedProfiles(http, {
+    membershipType: BUNGIE_NEXT,
+    membershipId: bnetMembershipId,
+    getAllMemberships: true,
+  });
 }

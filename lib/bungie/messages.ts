@@ -24,6 +24,7 @@ export interface BungieSettingsView {
   /** Whether the build carries its own values (then the fields are optional overrides). */
   buildHasApiKey: boolean;
   buildHasClientId: boolean;
+  buildHasClientSecret: boolean;
   origin: string;
 }
 

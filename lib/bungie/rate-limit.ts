@@ -71,7 +71,10 @@ export interface RateLimiter {
  * Per-endpoint queues. Bungie: at most one request in flight per action queue and at least `minGapMs` between
  * starts; the gap counts from the start of the previous request, so a slow answer does not add extra waiting.
  */
-export function createRateLimiter(rules: readonly RateRule[] = BUNGIE_RATE_RULES, clock: Clock = systemClock): RateLimiter {
+export function createRateLimiter(
+  rules: readonly RateRule[] = BUNGIE_RATE_RULES,
+  clock: Clock = systemClock,
+): RateLimiter {
   const queues = new Map<string, QueueState>();
 
   function ruleFor(path: string): RateRule | undefined {

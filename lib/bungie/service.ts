@@ -76,7 +76,8 @@ export async function getSession(): Promise<Session> {
     accounts.find((a) => accountKey(a) === stored?.selectedKey) ??
     defaultAccount(accounts, stored?.primaryMembershipId) ??
     null;
-  const health = ((await browser.storage.session.get(HEALTH_KEY))[HEALTH_KEY] as BungieHealth | undefined) ?? client.health();
+  const health =
+    ((await browser.storage.session.get(HEALTH_KEY))[HEALTH_KEY] as BungieHealth | undefined) ?? client.health();
   return {
     signedIn: status.state === 'signed-in',
     state: status.state,
@@ -132,6 +133,7 @@ async function settingsView(): Promise<BungieSettingsView> {
     hasClientSecret: Boolean(user.clientSecret),
     buildHasApiKey: Boolean(build.apiKey),
     buildHasClientId: Boolean(build.clientId),
+    buildHasClientSecret: Boolean(build.clientSecret),
     origin: build.origin,
   };
 }
@@ -156,7 +158,9 @@ export const authHandlers: HandlerSet<AuthMessages> = {
     const stored = await readStored();
     const key = accountKey({ membershipType, membershipId });
     if (!stored?.accounts.some((a) => accountKey(a) === key)) {
-      throw Object.assign(new Error('unknown account'), { userMessage: 'That Destiny account is not on this Bungie.net account.' });
+      throw Object.assign(new Error('unknown account'), {
+        userMessage: 'That Destiny account is not on this Bungie.net account.',
+      });
     }
     await browser.storage.local.set({ [SESSION_KEY]: { ...stored, selectedKey: key } });
     await notify();

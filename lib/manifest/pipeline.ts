@@ -3,7 +3,7 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import type { DefinitionRow, VaultRaiderDB } from '../db/schema';
 import { ManifestError } from './errors';
 import { countRows, openManifestDb, readTable, tableNames, unzipContent } from './sqlite';
-import { META_ACTIVE, patchStatus, readActive, type ActiveManifest } from './state';
+import { META_ACTIVE, META_LAST_INGEST, patchStatus, readActive, type ActiveManifest } from './state';
 import { trimDefinition } from './trim';
 import { MANIFEST_TABLES, type ManifestTable } from './types';
 import { manifestTarget, type ManifestTarget } from './version';
@@ -140,6 +140,7 @@ async function ingest(deps: PipelineDeps, target: ManifestTarget, checkMs: numbe
   const previous = await activate(db, target, now());
   timings.activate = clock() - t;
   timings.total = clock() - t0 + checkMs;
+  await db.meta.put({ key: META_LAST_INGEST, value: { version: target.key, at: now(), ...timings } });
   await patchStatus(
     db,
     { stage: 'ready', percent: undefined, error: undefined, retryAt: undefined, lastSuccessAt: now() },

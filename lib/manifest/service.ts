@@ -63,6 +63,9 @@ function requireDeps(): ManifestServiceDeps {
 export function runManifestCheck({ force = false } = {}): Promise<CheckResult> {
   const d = requireDeps();
   running ??= (async () => {
+    // Chrome stops an extension worker after 30 s without extension events or API calls; a slow download would
+    // otherwise be killed (and retried forever). Any API call resets that timer.
+    const keepAlive = setInterval(() => void browser.runtime.getPlatformInfo().catch(() => undefined), 20_000);
     try {
       const source = await d.getSource();
       const result = await checkManifest(
@@ -78,6 +81,7 @@ export function runManifestCheck({ force = false } = {}): Promise<CheckResult> {
       }
       return result;
     } finally {
+      clearInterval(keepAlive);
       running = undefined;
     }
   })();

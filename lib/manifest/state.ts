@@ -5,6 +5,8 @@ import type { ManifestTable } from './types';
 export const META_ACTIVE = 'manifest.active';
 export const META_STATUS = 'manifest.status';
 export const META_LAST_RECHECK = 'manifest.lastRecheck';
+/** Step timings of the last completed ingest (diagnostics and the benchmark). */
+export const META_LAST_INGEST = 'manifest.lastIngest';
 
 /** The Manifest lookups read: only ever a version whose rows are completely written. */
 export interface ActiveManifest {

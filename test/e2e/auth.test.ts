@@ -23,7 +23,12 @@ function twoAccountFixture(): string {
   const fixtures = '/work/shared/fixtures/bungie/responses';
   const base = JSON.parse(readFileSync(path.join(fixtures, 'GetLinkedProfiles.dim-2025-07-15.json'), 'utf8'));
   const ace = JSON.parse(readFileSync(path.join(fixtures, 'GetLinkedProfiles.dim-ace-accounts-2021-10.json'), 'utf8'));
-  const playstation = { ...base.profiles[0], crossSaveOverride: 0, isCrossSavePrimary: false, applicableMembershipTypes: [2] };
+  const playstation = {
+    ...base.profiles[0],
+    crossSaveOverride: 0,
+    isCrossSavePrimary: false,
+    applicableMembershipTypes: [2],
+  };
   const steam = { ...ace.profiles[0], crossSaveOverride: 0, isCrossSavePrimary: false, applicableMembershipTypes: [3] };
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'vr-auth-')), 'linked.json');
   writeFileSync(file, JSON.stringify({ ...base, profiles: [playstation, steam], profilesWithErrors: [] }));
@@ -37,7 +42,10 @@ describe('sign in with Bungie: Chromium against the emulator', () => {
   const replies: unknown[] = [];
 
   async function message<T>(page: Page, type: string, payload: unknown = {}): Promise<T> {
-    const reply = await page.evaluate(([t, p]) => chrome.runtime.sendMessage({ type: t, payload: p }), [type, payload] as const);
+    const reply = await page.evaluate(([t, p]) => chrome.runtime.sendMessage({ type: t, payload: p }), [
+      type,
+      payload,
+    ] as const);
     replies.push(reply);
     if (!reply?.ok) throw new Error(reply?.error ?? 'no reply');
     return reply.data as T;
@@ -89,7 +97,10 @@ describe('sign in with Bungie: Chromium against the emulator', () => {
     assert.equal((await popup.locator('#sign-in').textContent())?.trim(), 'Sign in with Bungie');
     await ext.screenshot(popup, 'auth-popup-signed-out');
     const options = await ext.openPage('options');
-    assert.equal((await options.locator('#redirect-url').textContent())?.trim(), `https://${ext.extensionId}.chromiumapp.org/`);
+    assert.equal(
+      (await options.locator('#redirect-url').textContent())?.trim(),
+      `https://${ext.extensionId}.chromiumapp.org/`,
+    );
     await options.locator('#sign-in-state[data-auth="signed-out"]').waitFor();
     await ext.screenshot(options, 'auth-options-signed-out');
     await popup.close();
@@ -142,7 +153,10 @@ describe('sign in with Bungie: Chromium against the emulator', () => {
     const before = await ext.worker.evaluate(() => self.performance.timeOrigin);
     await ext.stopWorker();
     const page = await ext.openPage('popup');
-    const session = await message<{ membership: { membershipType: number; membershipId: string } }>(page, 'authSession');
+    const session = await message<{ membership: { membershipType: number; membershipId: string } }>(
+      page,
+      'authSession',
+    );
     const after = await ext.worker.evaluate(() => self.performance.timeOrigin);
     assert.notEqual(after, before, 'the worker restarted with fresh globals');
     assert.equal(`${session.membership.membershipType}:${session.membership.membershipId}`, STEAM);
@@ -230,21 +244,24 @@ describe('sign in with Bungie: Chromium against the emulator', () => {
     });
     await popup.click('#sign-out');
     await popup.locator('#sign-in').waitFor();
-    const counts = await popup.evaluate(async (stores) => {
-      const open = indexedDB.open('vault-raider');
-      const db = await new Promise<IDBDatabase>((resolve) => (open.onsuccess = () => resolve(open.result)));
-      const result = await Promise.all(
-        stores.map(
-          (store) =>
-            new Promise<number>((resolve) => {
-              const request = db.transaction(store).objectStore(store).count();
-              request.onsuccess = () => resolve(request.result);
-            }),
-        ),
-      );
-      db.close();
-      return { profiles: result[0], journal: result[1] };
-    }, ['profiles', 'journal']);
+    const counts = await popup.evaluate(
+      async (stores) => {
+        const open = indexedDB.open('vault-raider');
+        const db = await new Promise<IDBDatabase>((resolve) => (open.onsuccess = () => resolve(open.result)));
+        const result = await Promise.all(
+          stores.map(
+            (store) =>
+              new Promise<number>((resolve) => {
+                const request = db.transaction(store).objectStore(store).count();
+                request.onsuccess = () => resolve(request.result);
+              }),
+          ),
+        );
+        db.close();
+        return { profiles: result[0], journal: result[1] };
+      },
+      ['profiles', 'journal'],
+    );
     assert.deepEqual(counts, { profiles: 0, journal: 0 });
     const stored = await storage();
     assert.equal(stored.local[REFRESH_KEY], undefined);
@@ -268,8 +285,10 @@ describe('sign in with Bungie: Chromium against the emulator', () => {
     const scan = (where: string, text: string) => {
       for (const token of tokens) if (text.includes(token)) leaks.push(`${where} contains token ${token.slice(0, 6)}…`);
     };
-    for (const [key, value] of Object.entries(stored.local)) if (key !== REFRESH_KEY) scan(`storage.local[${key}]`, JSON.stringify(value));
-    for (const [key, value] of Object.entries(stored.session)) if (key !== ACCESS_KEY) scan(`storage.session[${key}]`, JSON.stringify(value));
+    for (const [key, value] of Object.entries(stored.local))
+      if (key !== REFRESH_KEY) scan(`storage.local[${key}]`, JSON.stringify(value));
+    for (const [key, value] of Object.entries(stored.session))
+      if (key !== ACCESS_KEY) scan(`storage.session[${key}]`, JSON.stringify(value));
     // Inside their keys only the current generation is kept.
     assert.equal((stored.local[REFRESH_KEY] as { token: string }).token, refresh.at(-1));
     assert.equal((stored.session[ACCESS_KEY] as { token: string }).token, access.at(-1));

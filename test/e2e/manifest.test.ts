@@ -72,7 +72,9 @@ function readDb(page: Page, hashes: number[] = []): Promise<PageView & { names: 
 
 async function fireCheckAlarm(ext: LaunchedExtension): Promise<void> {
   // Unpacked extensions may use short alarms; keep the hourly period so the schedule survives the test.
-  await ext.worker.evaluate(() => chrome.alarms.create('manifest-check', { delayInMinutes: 1 / 60, periodInMinutes: 60 }));
+  await ext.worker.evaluate(() =>
+    chrome.alarms.create('manifest-check', { delayInMinutes: 1 / 60, periodInMinutes: 60 }),
+  );
 }
 
 describe('Manifest pipeline in Chromium', () => {

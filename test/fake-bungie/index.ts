@@ -18,7 +18,8 @@
  * //          GET /Platform/Destiny2/Vendors/?components=400,402   (public, API key only)
  * //          GET /Platform/Destiny2/2/Profile/{id}/Character/{cid}/Vendors/?components=400,402
  * //          POST /Platform/Destiny2/Actions/Items/{TransferItem|EquipItem|EquipItems|SetLockState|PullFromPostmaster}/
- * emu.control.setNow(ms); emu.control.fault({ route: '/Platform/Destiny2/*\/Profile/**', kind: 'http', status: 503, once: true });
+ * emu.control.setNow(ms);   // the clock then runs on in real time from ms
+ * emu.control.fault({ route: '/Platform/Destiny2/Manifest/', kind: 'http', status: 503, once: true });
  * emu.control.state();     // where every item is; emu.control.requests() for the request log
  * await emu.close();
  * ```

@@ -49,7 +49,7 @@ export interface EmulatorOptions {
   linkedProfilesFile?: string;
   vendorsFile?: string;
   publicVendorsFile?: string;
-  /** Initial clock in ms, or a clock function the emulator reads on every request. */
+  /** Initial clock in ms (it then runs on in real time), or a clock function read on every request. */
   now?: number | (() => number);
   vaultCapacity?: number;
   /** Bungie's 0.1 s minimum gap between item actions (default true). */

@@ -19,10 +19,30 @@ function membershipsFrom(linked: DestinyLinkedProfilesResponse): UserMembershipD
 
 describe('Destiny accounts from real linked-profile captures', () => {
   it.each([
-    ['GetLinkedProfiles.dim-2022-10-23.json', '2:4611686018433092312', 'Cross Save (PlayStation)', ['Xbox', 'Steam', 'Stadia', 'PlayStation']],
-    ['GetLinkedProfiles.dim-2025-07-15.json', '2:4611686018433092312', 'Cross Save (PlayStation)', ['Xbox', 'Steam', 'Stadia', 'Epic Games', 'PlayStation']],
-    ['GetLinkedProfiles.dim-ace-accounts-2021-10.json', '3:4611686018467367772', 'Cross Save (Steam)', ['PlayStation', 'Stadia', 'Steam']],
-    ['GetLinkedProfiles.dim-vidboi-accounts-2021-10.json', '2:4611686018433092312', 'Cross Save (PlayStation)', ['Xbox', 'Steam', 'Stadia', 'PlayStation']],
+    [
+      'GetLinkedProfiles.dim-2022-10-23.json',
+      '2:4611686018433092312',
+      'Cross Save (PlayStation)',
+      ['Xbox', 'Steam', 'Stadia', 'PlayStation'],
+    ],
+    [
+      'GetLinkedProfiles.dim-2025-07-15.json',
+      '2:4611686018433092312',
+      'Cross Save (PlayStation)',
+      ['Xbox', 'Steam', 'Stadia', 'Epic Games', 'PlayStation'],
+    ],
+    [
+      'GetLinkedProfiles.dim-ace-accounts-2021-10.json',
+      '3:4611686018467367772',
+      'Cross Save (Steam)',
+      ['PlayStation', 'Stadia', 'Steam'],
+    ],
+    [
+      'GetLinkedProfiles.dim-vidboi-accounts-2021-10.json',
+      '2:4611686018433092312',
+      'Cross Save (PlayStation)',
+      ['Xbox', 'Steam', 'Stadia', 'PlayStation'],
+    ],
   ])('%s: cross-save folds the overridden accounts into %s', (file, key, platform, platforms) => {
     const linked = load(file);
     const accounts = accountsFrom(membershipsFrom(linked), linked);
@@ -34,7 +54,12 @@ describe('Destiny accounts from real linked-profile captures', () => {
 
   it('without cross-save every platform is its own account and the most recently played is the default', () => {
     const linked = load('GetLinkedProfiles.dim-ace-accounts-2021-10.json');
-    const steam = { ...linked.profiles[0], crossSaveOverride: 0, applicableMembershipTypes: [3], isCrossSavePrimary: false };
+    const steam = {
+      ...linked.profiles[0],
+      crossSaveOverride: 0,
+      applicableMembershipTypes: [3],
+      isCrossSavePrimary: false,
+    };
     const stadia = { ...linked.profilesWithErrors[0].infoCard, crossSaveOverride: 0, applicableMembershipTypes: [5] };
     const withDates = {
       ...linked,

@@ -26,7 +26,9 @@ function tokenServer(options: { confidential?: boolean; refreshAnswer?: () => Re
         access_token: current.access,
         token_type: 'Bearer',
         expires_in: 3600,
-        ...(options.confidential === false ? {} : { refresh_token: `refresh-${generation}`, refresh_expires_in: 7_776_000 }),
+        ...(options.confidential === false
+          ? {}
+          : { refresh_token: `refresh-${generation}`, refresh_expires_in: 7_776_000 }),
         membership_id: '11001735',
       });
     }
@@ -43,7 +45,13 @@ function setup(
   config: Partial<BuildConfig> = {},
   launch?: (details: { url: string }) => Promise<string | undefined>,
 ) {
-  const full: BuildConfig = { origin: ORIGIN, apiKey: 'k', clientId: '50001', clientSecret: 'vr-test-secret', ...config };
+  const full: BuildConfig = {
+    origin: ORIGIN,
+    apiKey: 'k',
+    clientId: '50001',
+    clientSecret: 'vr-test-secret',
+    ...config,
+  };
   const launches: string[] = [];
   const statuses: string[] = [];
   const defaultLaunch = async ({ url }: { url: string }) => {
@@ -51,14 +59,13 @@ function setup(
     const state = new URL(url).searchParams.get('state');
     return `${REDIRECT}?code=code-1&state=${state}`;
   };
-  let client!: BungieClient;
   const auth: Auth = createAuth({
     client: () => client,
     config: () => full,
     launchWebAuthFlow: launch ?? defaultLaunch,
     onStatusChange: (s) => statuses.push(s.state),
   });
-  client = createBungieClient({ config: full, fetch: server.fetch, tokens: auth });
+  const client: BungieClient = createBungieClient({ config: full, fetch: server.fetch, tokens: auth });
   const profile = () => getProfile(client.http, { membershipType: 3, destinyMembershipId: '1', components: [100] });
   return { auth, client, launches, statuses, profile };
 }
@@ -166,7 +173,9 @@ describe('Bungie sign-in (auth)', () => {
   it.each(['RefreshTokenExpired', 'AuthorizationRecordRevoked', 'ProvidedTokenNotValidRefreshToken'])(
     'Bungie answers %s to the refresh → tokens forgotten, state "expired", one "Sign in again" error',
     async (description) => {
-      const server = tokenServer({ refreshAnswer: () => json({ error: 'invalid_grant', error_description: description }, 400) });
+      const server = tokenServer({
+        refreshAnswer: () => json({ error: 'invalid_grant', error_description: description }, 400),
+      });
       const { auth, profile, statuses } = setup(server);
       await auth.signIn();
       vi.setSystemTime(Date.now() + 3_600_000);

@@ -1,6 +1,13 @@
 // @vitest-environment node
 import { readFileSync } from 'node:fs';
-import { equipItem, getProfile, insertSocketPlugFree, setItemLockState, setQuestTrackedState, transferItem } from 'bungie-api-ts/destiny2';
+import {
+  equipItem,
+  getProfile,
+  insertSocketPlugFree,
+  setItemLockState,
+  setQuestTrackedState,
+  transferItem,
+} from 'bungie-api-ts/destiny2';
 import type { HttpClient } from 'bungie-api-ts/http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBungieClient, type BungieHealth, type TokenSource } from '@/lib/bungie/client';
@@ -10,9 +17,9 @@ import { envelope, json, later, pretendFetch, type RecordedCall } from './preten
 const ORIGIN = 'http://127.0.0.1:9999';
 const config = { origin: ORIGIN, apiKey: 'key-1' };
 
-const issues = JSON.parse(
-  readFileSync('/work/shared/fixtures/bungie/responses/errors.from-issues.json', 'utf8'),
-) as { examples: { name: string; httpStatus?: number; body: { ErrorCode: number; ErrorStatus: string } }[] };
+const issues = JSON.parse(readFileSync('/work/shared/fixtures/bungie/responses/errors.from-issues.json', 'utf8')) as {
+  examples: { name: string; httpStatus?: number; body: { ErrorCode: number; ErrorStatus: string } }[];
+};
 
 const transfer = (http: HttpClient) =>
   transferItem(http, {
@@ -24,7 +31,8 @@ const transfer = (http: HttpClient) =>
     membershipType: 3,
   });
 
-const profile = (http: HttpClient) => getProfile(http, { membershipType: 3, destinyMembershipId: '4611686', components: [100] });
+const profile = (http: HttpClient) =>
+  getProfile(http, { membershipType: 3, destinyMembershipId: '4611686', components: [100] });
 
 async function settle<T>(promise: Promise<T>): Promise<T | BungieError> {
   return promise.catch((error: BungieError) => error);
@@ -70,11 +78,7 @@ describe('Bungie client', () => {
   describe('spacing (Bungie: minimum gap between starts, one in flight per queue)', () => {
     it.each([
       ['TransferItem', 100, transfer],
-      [
-        'EquipItem',
-        100,
-        (http: HttpClient) => equipItem(http, { itemId: '1', characterId: '2', membershipType: 3 }),
-      ],
+      ['EquipItem', 100, (http: HttpClient) => equipItem(http, { itemId: '1', characterId: '2', membershipType: 3 })],
       [
         'SetLockState',
         100,
@@ -126,7 +130,9 @@ describe('Bungie client', () => {
 
     it('a failed item action still releases the queue for the next one', async () => {
       let n = 0;
-      const { fetch, calls } = pretendFetch(() => json(envelope(n++ === 0 ? ErrorCode.DestinyNoRoomInDestination : 1, 0)));
+      const { fetch, calls } = pretendFetch(() =>
+        json(envelope(n++ === 0 ? ErrorCode.DestinyNoRoomInDestination : 1, 0)),
+      );
       const client = createBungieClient({ config, fetch });
       const first = settle(transfer(client.http));
       const second = transfer(client.http);
@@ -138,19 +144,22 @@ describe('Bungie client', () => {
   });
 
   describe('back-off after throttle codes', () => {
-    it.each([31, 35, 36, 37, 51, 54, 55, 56, 1672])('code %i is a throttle: the next request waits 1 s', async (code) => {
-      let n = 0;
-      const { fetch, calls } = pretendFetch(() => json(envelope(n++ === 0 ? code : 1, {})));
-      const client = createBungieClient({ config, fetch });
-      await settle(profile(client.http));
-      const asked = Date.now();
-      const next = profile(client.http);
-      await vi.advanceTimersByTimeAsync(999);
-      expect(calls).toHaveLength(1);
-      await vi.advanceTimersByTimeAsync(1);
-      await next;
-      expect(calls[1].startedAt - asked).toBe(1000);
-    });
+    it.each([31, 35, 36, 37, 51, 54, 55, 56, 1672])(
+      'code %i is a throttle: the next request waits 1 s',
+      async (code) => {
+        let n = 0;
+        const { fetch, calls } = pretendFetch(() => json(envelope(n++ === 0 ? code : 1, {})));
+        const client = createBungieClient({ config, fetch });
+        await settle(profile(client.http));
+        const asked = Date.now();
+        const next = profile(client.http);
+        await vi.advanceTimersByTimeAsync(999);
+        expect(calls).toHaveLength(1);
+        await vi.advanceTimersByTimeAsync(1);
+        await next;
+        expect(calls[1].startedAt - asked).toBe(1000);
+      },
+    );
 
     it.each([1642, 1623, 5])('code %i is not a throttle: no wait', async (code) => {
       let n = 0;
@@ -346,7 +355,9 @@ describe('Bungie client', () => {
       });
       const client = createBungieClient({ config, fetch });
       const progress: [number, number | undefined][] = [];
-      const got = await client.download('/common/destiny2_content/json/en/aggregate.json', (r, t) => progress.push([r, t]));
+      const got = await client.download('/common/destiny2_content/json/en/aggregate.json', (r, t) =>
+        progress.push([r, t]),
+      );
       expect(got).toEqual(bytes);
       expect(progress).toEqual([
         [0, 300_000],
@@ -362,7 +373,9 @@ describe('Bungie client', () => {
     it('a 503 from the CDN is "Bungie is having trouble"', async () => {
       const { fetch } = pretendFetch(() => new Response('down', { status: 503 }));
       const client = createBungieClient({ config, fetch });
-      await expect(settle(client.download('/common/x.content'))).resolves.toMatchObject({ code: LocalCode.BungieTrouble });
+      await expect(settle(client.download('/common/x.content'))).resolves.toMatchObject({
+        code: LocalCode.BungieTrouble,
+      });
     });
   });
 
@@ -372,7 +385,10 @@ describe('Bungie client', () => {
         json({ access_token: 'a', token_type: 'Bearer', expires_in: 3600, membership_id: '1' }),
       );
       const client = createBungieClient({ config, fetch });
-      await client.requestToken({ grant_type: 'authorization_code', code: 'c1', client_id: '50001' }, { id: '50001', secret: 's' });
+      await client.requestToken(
+        { grant_type: 'authorization_code', code: 'c1', client_id: '50001' },
+        { id: '50001', secret: 's' },
+      );
       expect(calls[0].path).toBe('/Platform/App/OAuth/Token/');
       expect(calls[0].headers['content-type']).toBe('application/x-www-form-urlencoded');
       expect(calls[0].body).toBe('grant_type=authorization_code&code=c1&client_id=50001');
@@ -386,15 +402,28 @@ describe('Bungie client', () => {
       ['AuthorizationCodeStale', 2122, true],
       ['ProvidedTokenNotValidRefreshToken', 2117, true],
       ['ApplicationTokenFormatNotValid', ErrorCode.ApplicationTokenFormatNotValid, false],
-    ])('OAuth error %s → code %i (needs sign-in: %s), and the grant never reaches the error text', async (description, code, dead) => {
-      const { fetch } = pretendFetch(() =>
-        json({ error: description === 'ApplicationTokenFormatNotValid' ? 'invalid_client' : 'invalid_grant', error_description: description }, 400),
-      );
-      const client = createBungieClient({ config, fetch });
-      const error = (await settle(client.requestToken({ grant_type: 'refresh_token', refresh_token: 'SECRET-REFRESH' }))) as BungieError;
-      expect(error.code).toBe(code);
-      expect(error.needsSignIn).toBe(dead);
-      expect(JSON.stringify({ ...error, message: error.message, userMessage: error.userMessage })).not.toContain('SECRET-REFRESH');
-    });
+    ])(
+      'OAuth error %s → code %i (needs sign-in: %s), and the grant never reaches the error text',
+      async (description, code, dead) => {
+        const { fetch } = pretendFetch(() =>
+          json(
+            {
+              error: description === 'ApplicationTokenFormatNotValid' ? 'invalid_client' : 'invalid_grant',
+              error_description: description,
+            },
+            400,
+          ),
+        );
+        const client = createBungieClient({ config, fetch });
+        const error = (await settle(
+          client.requestToken({ grant_type: 'refresh_token', refresh_token: 'SECRET-REFRESH' }),
+        )) as BungieError;
+        expect(error.code).toBe(code);
+        expect(error.needsSignIn).toBe(dead);
+        expect(JSON.stringify({ ...error, message: error.message, userMessage: error.userMessage })).not.toContain(
+          'SECRET-REFRESH',
+        );
+      },
+    );
   });
 });

@@ -2,7 +2,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BungieError, ERROR_SENTENCES, ErrorCode, LocalCode, sentenceFor, statusName, THROTTLE_CODES } from '@/lib/bungie/errors';
+import {
+  BungieError,
+  ERROR_SENTENCES,
+  ErrorCode,
+  LocalCode,
+  sentenceFor,
+  statusName,
+  THROTTLE_CODES,
+} from '@/lib/bungie/errors';
 
 const platformCodes = JSON.parse(
   readFileSync('/work/shared/fixtures/bungie/openapi/PlatformErrorCodes.json', 'utf8'),
@@ -20,7 +28,9 @@ function emulatorCodes(): number[] {
   const fromSets = [...envelopes.matchAll(/new Set\(\[([\d, ]+)\]\)/g)].flatMap((m) => m[1].split(',').map(Number));
   const fromOAuth = [...oauth.matchAll(/invalid\(\d+, '\w+', '(\w+)'\)/g)].map((m) => platformCodes[m[1]]);
   const fromIssues = issues.examples.map((e) => e.body.ErrorCode);
-  return [...new Set([...fromMessages, ...fromSets, ...fromOAuth, ...fromIssues])].filter((c) => c !== 1).sort((a, b) => a - b);
+  return [...new Set([...fromMessages, ...fromSets, ...fromOAuth, ...fromIssues])]
+    .filter((c) => c !== 1)
+    .sort((a, b) => a - b);
 }
 
 describe('error sentences', () => {
@@ -49,8 +59,19 @@ describe('error sentences', () => {
   });
 
   it('BungieError carries Bungie’s fields and the sentence', () => {
-    const error = new BungieError({ code: 1642, status: 'DestinyNoRoomInDestination', message: 'There are no item slots available to transfer this item.', httpStatus: 500, throttleSeconds: 0 });
-    expect(error).toMatchObject({ code: 1642, status: 'DestinyNoRoomInDestination', httpStatus: 500, throttleSeconds: 0 });
+    const error = new BungieError({
+      code: 1642,
+      status: 'DestinyNoRoomInDestination',
+      message: 'There are no item slots available to transfer this item.',
+      httpStatus: 500,
+      throttleSeconds: 0,
+    });
+    expect(error).toMatchObject({
+      code: 1642,
+      status: 'DestinyNoRoomInDestination',
+      httpStatus: 500,
+      throttleSeconds: 0,
+    });
     expect(error.message).toBe('There are no item slots available to transfer this item.');
     expect(error.userMessage).toBe('There is no room for that item where it is going.');
     expect(error.isOutage).toBe(false);

@@ -10,7 +10,11 @@ describe('Bungie rate rules', () => {
     ['/Platform/Destiny2/Actions/Items/EquipItem/', 'item-actions', 100],
     ['/Platform/Destiny2/Actions/Items/EquipItems/', 'item-actions', 100],
     ['/Platform/Destiny2/Actions/Items/SetLockState/', 'item-actions', 100],
-    ['/Platform/Destiny2/3/Profile/4611686018467367772/Character/2305843009310/Vendors/2190858386/', 'single-vendor', 100],
+    [
+      '/Platform/Destiny2/3/Profile/4611686018467367772/Character/2305843009310/Vendors/2190858386/',
+      'single-vendor',
+      100,
+    ],
     ['/Platform/Destiny2/Actions/Items/InsertSocketPlug/', 'socket-plugs', 500],
     ['/Platform/Destiny2/Actions/Items/InsertSocketPlugFree/', 'socket-plugs', 500],
     ['/Platform/Destiny2/Actions/Items/SetTrackedState/', 'tracked-state', 1000],

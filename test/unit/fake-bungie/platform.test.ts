@@ -35,6 +35,21 @@ describe('API key', () => {
   });
 });
 
+describe('Origin check', () => {
+  it('a browser Origin other than the registered one answers 2107 OriginHeaderDoesNotMatchKey', async () => {
+    await start({ allowedOrigin: 'chrome-extension://iojnopefmmgbcipnognfpaddcgmpopfm' });
+    const call = (origin: string) =>
+      fetch(`${emu.url}/Platform/Destiny2/Manifest/`, { headers: { 'X-API-Key': emu.apiKey, Origin: origin } }).then(
+        async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }),
+      );
+    expect((await call('chrome-extension://iojnopefmmgbcipnognfpaddcgmpopfm')).body.ErrorCode).toBe(1);
+    expect((await call('https://evil.example')).body).toMatchObject({
+      ErrorCode: 2107,
+      ErrorStatus: 'OriginHeaderDoesNotMatchKey',
+    });
+  });
+});
+
 describe('Manifest and CDN', () => {
   let generated: string;
   beforeAll(() => {
