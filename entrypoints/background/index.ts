@@ -5,13 +5,16 @@ import { authHandlers } from '@/lib/bungie/service';
 import { manifestHandlers, startManifestService } from '@/lib/manifest/service';
 import { alertHandlers, startAlertService } from '@/lib/alerts/service';
 import { defaultAlertDeps } from '@/lib/alerts/deps';
+import { profileService } from '@/lib/profile/service';
 
 export default defineBackground({
   main() {
     const workerStartedAt = Date.now();
 
     // Partial while domains land; the lead tightens this to `Handlers` so every message must be handled.
+    const profiles = profileService();
     const handlers: Partial<Handlers> = {
+      ...profiles.handlers,
       ...authHandlers,
       ...manifestHandlers,
       ...alertHandlers,
@@ -38,6 +41,7 @@ export default defineBackground({
     }
 
     startManifestService();
+    profiles.start();
     startAlertService(defaultAlertDeps());
 
     browser.alarms.onAlarm.addListener(async (alarm) => {

@@ -1,15 +1,7 @@
 import type { ServerResponse } from 'bungie-api-ts/destiny2';
 import type { HttpClient, HttpClientConfig } from 'bungie-api-ts/http';
 import { ofetch, type FetchResponse } from 'ofetch';
-import {
-  BAD_ACCESS_TOKEN_CODES,
-  BungieError,
-  DEAD_GRANT_CODES,
-  ErrorCode,
-  LocalCode,
-  THROTTLE_CODES,
-  statusName,
-} from './errors';
+import { BAD_ACCESS_TOKEN_CODES, BungieError, ErrorCode, LocalCode, THROTTLE_CODES, statusName } from './errors';
 import {
   BUNGIE_RATE_RULES,
   createBackoff,
@@ -357,9 +349,4 @@ function tokenError(httpStatus: number, data: unknown): BungieError {
     return new BungieError({ code: ErrorCode.ApiInvalidOrExpiredKey, httpStatus, endpoint });
   }
   return new BungieError({ code: LocalCode.HttpError, status: statusName(LocalCode.HttpError), httpStatus, endpoint });
-}
-
-/** True when a token-endpoint error means the grant is dead and the user has to sign in again (Bungie 2106–2124). */
-export function isDeadGrant(error: unknown): boolean {
-  return error instanceof BungieError && DEAD_GRANT_CODES.has(error.code);
 }

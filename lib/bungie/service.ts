@@ -3,7 +3,7 @@ import { buildConfig, type BuildConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/schema';
 import type { HandlerSet } from '@/lib/messages';
 import { accountKey, defaultAccount, fetchAccounts, type DestinyAccount } from './accounts';
-import { AUTH_STATUS_KEY, createAuth, type Auth } from './auth';
+import { createAuth, type Auth } from './auth';
 import { createBungieClient, type BungieClient, type BungieHealth } from './client';
 import type { AuthMessages, BungieSettingsView, Session } from './messages';
 import { effectiveConfig, loadUserSettings, saveUserSettings, SETTINGS_KEY } from './settings';
@@ -43,6 +43,9 @@ async function start(): Promise<Services> {
     onStatusChange: () => void notify(),
   });
   const client: BungieClient = createBungieClient({ config: () => config, tokens: auth });
+  // A worker stopped mid-request leaves "slow" behind; nothing is in flight in a fresh worker.
+  const lastHealth = (await browser.storage.session.get(HEALTH_KEY))[HEALTH_KEY];
+  if (lastHealth === 'slow') await browser.storage.session.set({ [HEALTH_KEY]: 'ok' });
   client.onHealthChange((health) => {
     void browser.storage.session.set({ [HEALTH_KEY]: health }).then(notify);
   });
@@ -179,6 +182,3 @@ export const authHandlers: HandlerSet<AuthMessages> = {
     return settingsView();
   },
 };
-
-/** Keys whose change means the session view changed (pages watch these to refresh). */
-export const SESSION_STORAGE_KEYS = [SESSION_KEY, AUTH_STATUS_KEY] as const;

@@ -188,16 +188,15 @@ async function downloadAndOpen(deps: PipelineDeps, target: ManifestTarget, timin
   timings.bytes = zip.byteLength;
   timings.download = clock() - t0;
   await patchStatus(db, { stage: 'reading', percent: undefined }, now());
-  const SQL = await sqlReady;
-  return openZip(SQL, zip, timings);
+  const t = clock();
+  const bytes = await unzipContent(zip);
+  timings.unzip = clock() - t;
+  return openDatabase(await sqlReady, bytes, timings);
 }
 
-function openZip(SQL: SqlJsStatic, zip: Uint8Array, timings: IngestTimings): Database {
-  let t = performance.now();
-  const bytes = unzipContent(zip);
+function openDatabase(SQL: SqlJsStatic, bytes: Uint8Array, timings: IngestTimings): Database {
+  const t = performance.now();
   timings.databaseBytes = bytes.byteLength;
-  timings.unzip = performance.now() - t;
-  t = performance.now();
   const sqlite = openManifestDb(SQL, bytes);
   timings.open = performance.now() - t;
   return sqlite;

@@ -4,33 +4,98 @@ import { ManifestError } from './errors';
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 
+const CORRUPT = 'The downloaded item database was damaged (incomplete or corrupt file).';
+const NO_DATABASE = 'The downloaded item database file did not contain a database.';
+
+/** Where the first member of a ZIP archive sits, read from the central directory (local sizes may be zero). */
+interface ZipMember {
+  method: number;
+  dataStart: number;
+  compressedSize: number;
+  size: number;
+}
+
+function firstMember(zip: Uint8Array): ZipMember | undefined {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  let eocd = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new ManifestError('corrupt', CORRUPT, 'no end of central directory');
+  if (view.getUint16(eocd + 10, true) === 0) return undefined;
+  const cd = view.getUint32(eocd + 16, true);
+  if (cd + 46 > zip.length || view.getUint32(cd, true) !== 0x02014b50) {
+    throw new ManifestError('corrupt', CORRUPT, 'bad central directory');
+  }
+  const local = view.getUint32(cd + 42, true);
+  if (local + 30 > zip.length || view.getUint32(local, true) !== 0x04034b50) {
+    throw new ManifestError('corrupt', CORRUPT, 'bad local header');
+  }
+  const member: ZipMember = {
+    method: view.getUint16(cd + 10, true),
+    compressedSize: view.getUint32(cd + 20, true),
+    size: view.getUint32(cd + 24, true),
+    dataStart: local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true),
+  };
+  if (member.dataStart + member.compressedSize > zip.length) throw new ManifestError('corrupt', CORRUPT, 'truncated');
+  return member;
+}
+
+/** Inflate with the browser's native zlib (off the JS heap, much faster than JS inflate on big files). */
+async function inflateNative(data: Uint8Array, size: number): Promise<Uint8Array> {
+  const out = new Uint8Array(size);
+  let offset = 0;
+  const stream = new Blob([data as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (offset + value.length > size) throw new Error('member larger than declared');
+    out.set(value, offset);
+    offset += value.length;
+  }
+  if (offset !== size) throw new Error('member shorter than declared');
+  return out;
+}
+
+/** fflate, for runtimes without DecompressionStream and for ZIP64 or unusual archives. */
+function unzipWithFflate(zip: Uint8Array): Uint8Array | undefined {
+  let taken = false;
+  // Only inflate the first member: the archive has one database and inflating costs as much as its size.
+  const files = unzipSync(zip, {
+    filter: () => {
+      if (taken) return false;
+      taken = true;
+      return true;
+    },
+  });
+  return Object.values(files)[0];
+}
+
 /**
  * Take the SQLite file out of a `mobileWorldContentPaths` download. Bungie: the `.content` file is a ZIP holding
  * exactly one SQLite file; anything else (truncated transfer, HTML error page, empty archive) is refused.
  */
-export function unzipContent(zip: Uint8Array): Uint8Array {
-  let files: Record<string, Uint8Array>;
+export async function unzipContent(zip: Uint8Array): Promise<Uint8Array> {
+  let database: Uint8Array | undefined;
   try {
-    let taken = false;
-    // Only inflate the first member: the archive has one database and inflating costs as much as its size.
-    files = unzipSync(zip, {
-      filter: () => {
-        if (taken) return false;
-        taken = true;
-        return true;
-      },
-    });
+    const member = firstMember(zip);
+    if (member) {
+      const data = zip.subarray(member.dataStart, member.dataStart + member.compressedSize);
+      const zip64 = member.size === 0xffffffff || member.compressedSize === 0xffffffff;
+      if (member.method === 0 && !zip64) database = data.slice();
+      else if (member.method === 8 && !zip64 && typeof DecompressionStream === 'function') {
+        database = await inflateNative(data, member.size);
+      } else database = unzipWithFflate(zip);
+    }
   } catch (error) {
-    throw new ManifestError(
-      'corrupt',
-      'The downloaded item database was damaged (incomplete or corrupt file).',
-      String(error),
-    );
+    if (error instanceof ManifestError) throw error;
+    throw new ManifestError('corrupt', CORRUPT, String(error));
   }
-  const [database] = Object.values(files);
-  if (!database || !isSqlite(database)) {
-    throw new ManifestError('no-database', 'The downloaded item database file did not contain a database.');
-  }
+  if (!database || !isSqlite(database)) throw new ManifestError('no-database', NO_DATABASE);
   return database;
 }
 

@@ -1,10 +1,13 @@
 import { getDb, type JournalRow } from '../db/schema';
 import { applyStep } from '../inventory/apply-step';
+import { homePlace, placeOf, samePlace, type Place } from '../inventory/plan-capacity';
 import { planMove, type MoveIntent, type PlanStep } from '../inventory/plan-moves';
-import { VAULT_ID, type InventoryItem, type InventoryModel } from '../inventory/types';
+import { BUCKETS, type InventoryItem, type InventoryModel } from '../inventory/types';
 import type { HandlerSet } from '../messages';
-import { userMessage } from '../user-message';
 import type { MoveMessages } from './messages';
+import { answerMayBeLost, describeLocation, failureSentence, worthReplanning, type Origin } from './sentences';
+
+export { describeLocation } from './sentences';
 
 /** Meta key of the live move status line the pages show ("2 of 3: moving Ace of Spades to vault"). */
 export const MOVE_STATUS_KEY = 'moveStatus';
@@ -21,16 +24,33 @@ export interface MoveStatus {
   updatedAt: number;
 }
 
+/**
+ * For stacks: Bungie moves an amount of an item hash, and stack keys change as stacks merge and split, so progress
+ * is measured as the total of that hash at the destination bucket. `total` is what it must reach.
+ */
+export interface StackGoal {
+  itemHash: number;
+  place: Place;
+  total: number;
+  /** Where the stack came from (undo sends the amount back there). */
+  from: Place;
+  amount: number;
+  name: string;
+}
+
 /** What the journal keeps for one user move, so a worker restart can resume it or say where each item is. */
 export interface JournalData {
   intent: MoveIntent;
   /** Undo moves are not themselves undoable (undo of undo would bounce items forever). */
   undo?: boolean;
   steps: PlanStep[];
-  /** Steps that succeeded so far. */
+  /** Steps that succeeded so far (of the current plan). */
   done: number;
+  /** Every call that succeeded for this move, across re-plans. */
+  calls?: number;
   /** Where each touched item was before the move (for undo and the failure sentence). */
-  origins: Record<string, { owner: string; equipped: boolean; name: string }>;
+  origins: Record<string, Origin>;
+  goal?: StackGoal;
   message?: string;
   replans: number;
 }
@@ -45,34 +65,56 @@ export interface ExecutorDeps {
   /** Run one Bungie call (rate-limited by the client). Throws a BungieError-like error on failure. */
   runStep(step: PlanStep): Promise<void>;
   now?: () => number;
+  /** How long a call without an answer may still take to land before the profile is read (default 2 s). */
+  settleMs?: number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
-/** Bungie codes after which planning again from fresh data can still succeed. */
-const REPLANNABLE = new Set([1642, 1656, 1623]);
-const MAX_REPLANS = 2;
+/** Re-plans after failures, per move; after that the move stops and says where the item is. */
+const MAX_REPLANS = 3;
+/** GetProfile is idempotent, so reading the truth may be retried (unlike the item calls). */
+const RECONCILE_ATTEMPTS = 3;
+/** Moves whose items stay protected from being moved aside by later moves (a bulk move must not undo itself). */
+const RECENT_MOVES = 50;
 
-/** Where an item is, as a player would say it. */
-export function describeLocation(model: InventoryModel, item: InventoryItem | undefined): string {
-  if (!item) return 'it is no longer in your inventory';
-  const store = model.stores.find((s) => s.id === item.owner);
-  if (item.owner === VAULT_ID || !store) return `${item.name} is in your vault`;
-  if (item.location === 'postmaster') return `${item.name} is in your ${store.name}'s postmaster`;
-  if (item.equipped) return `${item.name} is equipped on your ${store.name}`;
-  return `${item.name} is on your ${store.name}`;
+class Halted extends Error {}
+
+function totalAt(model: InventoryModel, place: Place, itemHash: number): number {
+  const keys = model.stores.find((s) => s.id === place.storeId)?.buckets[place.bucketHash] ?? [];
+  let total = 0;
+  for (const key of keys) {
+    const item = model.items[key];
+    if (item?.itemHash === itemHash && !item.isInstanced) total += item.quantity;
+  }
+  return total;
 }
 
-function errorCode(error: unknown): number | undefined {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'number' ? code : undefined;
+/** The stack goal of a stack move or pull, measured on the model the move starts from. */
+export function stackGoalOf(model: InventoryModel, intent: MoveIntent): StackGoal | undefined {
+  const item = model.items[intent.itemKey];
+  if (!item || item.isInstanced) return undefined;
+  if (intent.kind !== 'move' && intent.kind !== 'pull') return undefined;
+  const amount = intent.kind === 'move' ? (intent.amount ?? item.quantity) : item.quantity;
+  const place = homePlace(model, item, intent.kind === 'move' ? intent.to : item.owner);
+  if (item.location !== 'postmaster' && samePlace(placeOf(item), place)) return undefined;
+  return {
+    itemHash: item.itemHash,
+    place,
+    total: totalAt(model, place, item.itemHash) + amount,
+    from: placeOf(item),
+    amount,
+    name: item.name,
+  };
 }
 
 /** True when the intent's goal already holds in `model` (e.g. a failed call that Bungie did apply after all). */
-export function intentSatisfied(model: InventoryModel, intent: MoveIntent): boolean {
+export function intentSatisfied(model: InventoryModel, intent: MoveIntent, goal?: StackGoal): boolean {
+  if (goal) return totalAt(model, goal.place, goal.itemHash) >= goal.total;
   const item = model.items[intent.itemKey];
   if (!item) return false;
   switch (intent.kind) {
     case 'move':
-      return item.owner === intent.to && item.location !== 'postmaster';
+      return item.location !== 'postmaster' && samePlace(placeOf(item), homePlace(model, item, intent.to));
     case 'equip':
       return item.owner === intent.characterId && item.equipped;
     case 'pull':
@@ -83,70 +125,161 @@ export function intentSatisfied(model: InventoryModel, intent: MoveIntent): bool
 }
 
 /**
+ * The intent to plan now. Instanced items keep their key; a stack move is re-aimed at a stack of that hash that is
+ * not at the destination yet (in transit in the vault first, then where it came from), for the amount still missing.
+ */
+function currentIntent(model: InventoryModel, data: JournalData): MoveIntent {
+  const goal = data.goal;
+  const intent = data.intent;
+  if (!goal || (intent.kind !== 'move' && intent.kind !== 'pull')) return intent;
+  const missing = goal.total - totalAt(model, goal.place, goal.itemHash);
+  const stacks = Object.values(model.items).filter(
+    (i) => i.itemHash === goal.itemHash && !i.isInstanced && !samePlace(placeOf(i), goal.place),
+  );
+  const rank = (i: InventoryItem) => {
+    if (intent.kind === 'pull') return i.location === 'postmaster' && samePlace(placeOf(i), goal.from) ? 0 : 9;
+    if (i.location === 'postmaster' && !samePlace(placeOf(i), goal.from)) return 9;
+    if (samePlace(placeOf(i), { storeId: 'vault', bucketHash: BUCKETS.General }) && goal.from.storeId !== 'vault') {
+      return 0;
+    }
+    return samePlace(placeOf(i), goal.from) ? 1 : 2;
+  };
+  const source = stacks.filter((i) => rank(i) < 9).sort((a, b) => rank(a) - rank(b))[0];
+  if (!source) return intent;
+  if (intent.kind === 'pull') return { kind: 'pull', itemKey: source.key };
+  return { kind: 'move', itemKey: source.key, to: intent.to, amount: Math.min(missing, source.quantity) };
+}
+
+/**
  * The worker's one move queue. Each user move is planned by the pure planner, journaled in Dexie, and run one Bungie
- * call at a time (the client spaces item actions ≥ 0.1 s apart). After each successful call the cached model is
- * patched with that step's effect, so a vault→character move costs exactly one API call and no profile refetch. On a
- * failed call nothing is retried blindly: the profile is refetched, then the move is planned again from the truth or
- * stopped with one sentence saying what happened and where the item is now.
+ * call at a time (the client spaces item actions ≥ 0.1 s apart and backs off on throttles). After each successful
+ * call the cached model is patched with that step's effect, so a vault→character move costs exactly one API call and
+ * no profile refetch. On a failed call nothing is retried blindly: the profile is refetched (after a short wait when
+ * the answer was lost, since the call may still land), then the move is planned again from the truth or stopped with
+ * one sentence saying what happened and where the item is now. A worker restart resumes from the journal the same way.
  */
 export function createMoveExecutor(deps: ExecutorDeps) {
   const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const settleMs = deps.settleMs ?? 2_000;
   const db = getDb();
   let running: Promise<void> | undefined;
   let lastUndoable: number | undefined;
+  let halted = false;
+  const recent: string[] = [];
+
+  /** Await something, then give up silently if the executor was dropped meanwhile (a stopped worker does nothing). */
+  async function live<T>(work: Promise<T>): Promise<T> {
+    const value = await work;
+    if (halted) throw new Halted();
+    return value;
+  }
 
   async function setStatus(status: Omit<MoveStatus, 'updatedAt'>) {
+    if (halted) throw new Halted();
     await db.meta.put({ key: MOVE_STATUS_KEY, value: { ...status, updatedAt: now() } satisfies MoveStatus });
   }
 
   async function saveJob(id: number, status: JournalRow['status'], data: JournalData) {
-    await db.journal.update(id, { status, data });
+    if (halted) throw new Halted();
+    await db.journal.update(id, { status, data: structuredClone(data) });
   }
 
   /** Queue a user move; returns its journal id at once and runs in the background. */
   async function enqueue(intent: MoveIntent, undo = false): Promise<number> {
-    const data: JournalData = { intent, undo, steps: [], done: 0, origins: {}, replans: 0 };
+    const data: JournalData = { intent, undo, steps: [], done: 0, calls: 0, origins: {}, replans: 0 };
     const id = (await db.journal.add({ createdAt: now(), status: 'queued', data })) as number;
     kick();
     return id;
   }
 
   function kick() {
+    if (halted) return;
     running ??= drain().finally(() => {
       running = undefined;
     });
   }
 
   async function drain() {
-    for (;;) {
-      const next = await db.journal.where('status').anyOf('queued', 'running', 'interrupted').sortBy('id');
-      const job = next[0];
-      if (!job?.id) return;
-      await runJob(job.id, job.data as JournalData, job.status !== 'queued');
+    try {
+      for (;;) {
+        const next = await live(db.journal.where('status').anyOf('queued', 'running', 'interrupted').sortBy('id'));
+        const job = next[0];
+        if (!job?.id) return;
+        await runJobSafely(job.id, job.data as JournalData, job.status !== 'queued');
+      }
+    } catch (error) {
+      if (!(error instanceof Halted)) throw error;
     }
+  }
+
+  /** A bug must not wedge the queue: the job fails with a sentence and the queue goes on. */
+  async function runJobSafely(id: number, data: JournalData, resumed: boolean) {
+    try {
+      await runJob(id, data, resumed);
+    } catch (error) {
+      if (error instanceof Halted) throw error;
+      const model = await live(readTruth());
+      const item = model?.items[data.intent.itemKey];
+      const name = item?.name ?? data.goal?.name ?? 'The item';
+      await finish(id, data, 'failed', failureSentence(error, model, item, data.origins[data.intent.itemKey], name));
+    }
+  }
+
+  /** Refetch the profile; GetProfile may be retried, unlike item calls. Undefined when Bungie can't be read. */
+  async function readTruth(): Promise<InventoryModel | undefined> {
+    for (let attempt = 0; attempt < RECONCILE_ATTEMPTS; attempt++) {
+      try {
+        const model = await deps.reconcile();
+        if (model) return model;
+      } catch {
+        // The next attempt waits a little longer; the client's back-off covers throttles.
+      }
+      await sleep(250 * 2 ** attempt);
+    }
+    return undefined;
   }
 
   function recordOrigins(model: InventoryModel, steps: PlanStep[], data: JournalData) {
     for (const step of steps) {
       const item = model.items[step.itemKey];
       if (item && !data.origins[step.itemKey]) {
-        data.origins[step.itemKey] = { owner: item.owner, equipped: item.equipped, name: item.name };
+        data.origins[step.itemKey] = {
+          owner: item.owner,
+          equipped: item.equipped,
+          name: item.name,
+          location: item.location,
+        };
       }
     }
   }
 
+  function remember(key: string) {
+    recent.push(key);
+    if (recent.length > RECENT_MOVES) recent.shift();
+  }
+
   async function runJob(id: number, data: JournalData, resumed: boolean) {
-    let model = resumed ? await deps.reconcile() : await deps.model();
-    if (!model) return finish(id, data, 'failed', 'Your inventory is not loaded yet; refresh and try again.');
-    if (resumed && intentSatisfied(model, data.intent)) {
-      return finish(id, data, 'done', `${model.items[data.intent.itemKey]?.name ?? 'The item'} finished moving.`);
+    let model = resumed ? await live(readTruth()) : await live(deps.model());
+    if (!model) {
+      const reason = resumed
+        ? 'Bungie.net could not be reached to check where your items are; refresh to see them.'
+        : 'Your inventory is not loaded yet; refresh and try again.';
+      return finish(id, data, 'failed', reason);
     }
+    if (!resumed && data.steps.length === 0) data.goal ??= stackGoalOf(model, data.intent);
+    const name = () => model!.items[data.intent.itemKey]?.name ?? data.goal?.name ?? 'The item';
 
     for (;;) {
-      const plan = planMove(model, data.intent);
+      // A resumed or re-planned move may already be complete (a call Bungie applied although its answer was lost).
+      if ((resumed || data.replans > 0) && data.steps.length > 0 && intentSatisfied(model, data.intent, data.goal)) {
+        return finish(id, data, 'done', `${name()} finished moving.`);
+      }
+      const intent = currentIntent(model, data);
+      const plan = planMove(model, intent, { protectedKeys: recent });
       if (!plan.ok) {
-        const item = model.items[data.intent.itemKey];
-        const where = data.steps.length ? ` ${capitalize(describeLocation(model, item))}.` : '';
+        // Part of the move may have happened: say where the item is now.
+        const where = data.steps.length ? ` ${describeLocation(model, model.items[intent.itemKey], name())}.` : '';
         return finish(id, data, 'failed', `${plan.reason}${where}`);
       }
       recordOrigins(model, plan.steps, data);
@@ -155,32 +288,48 @@ export function createMoveExecutor(deps: ExecutorDeps) {
       await saveJob(id, 'running', data);
 
       let failure: unknown;
+      let stale = false;
       for (const [i, step] of plan.steps.entries()) {
         await setStatus({ jobId: id, state: 'running', step: i + 1, total: plan.steps.length, label: step.label });
         try {
-          await deps.runStep(step);
+          await live(deps.runStep(step));
         } catch (error) {
+          if (error instanceof Halted) throw error;
           failure = error;
           break;
         }
-        model = (await deps.patch((m) => applyStep(m, step))) ?? applyStep(model, step);
         data.done = i + 1;
+        data.calls = (data.calls ?? 0) + 1;
+        try {
+          model = (await live(deps.patch((m) => applyStep(m, step)))) ?? applyStep(model, step);
+        } catch (error) {
+          if (error instanceof Halted) throw error;
+          // The cache changed under us (a refresh landed mid-plan): the call succeeded, only our picture is off.
+          stale = true;
+        }
         await saveJob(id, 'running', data);
+        if (stale) break;
       }
-      if (!failure) return finish(id, data, 'done', plan.summary);
+      if (!failure && !stale) {
+        remember(plan.steps.at(-1)?.itemKey ?? intent.itemKey);
+        return finish(id, data, 'done', plan.summary);
+      }
 
       // Never retry a non-idempotent call blindly: learn the truth first.
-      const fresh = await deps.reconcile().catch(() => undefined);
+      if (failure && answerMayBeLost(failure)) await live(sleep(settleMs));
+      const fresh = await live(readTruth());
       if (fresh) model = fresh;
-      if (fresh && intentSatisfied(fresh, data.intent)) return finish(id, data, 'done', plan.summary);
-      const code = errorCode(failure);
-      if (fresh && code !== undefined && REPLANNABLE.has(code) && data.replans < MAX_REPLANS) {
+      if (fresh && intentSatisfied(fresh, data.intent, data.goal)) {
+        remember(data.intent.itemKey);
+        return finish(id, data, 'done', plan.summary);
+      }
+      if (fresh && (stale || worthReplanning(failure)) && data.replans < MAX_REPLANS) {
         data.replans++;
         continue;
       }
-      const item = model.items[data.intent.itemKey];
-      const where = fresh ? `${capitalize(describeLocation(model, item))}.` : 'Refresh to see where it is now.';
-      return finish(id, data, 'failed', `${userMessage(failure)} ${where}`);
+      const item = fresh?.items[currentIntent(fresh, data).itemKey];
+      const sentence = failureSentence(failure, fresh, item, data.origins[data.intent.itemKey], name());
+      return finish(id, data, 'failed', sentence);
     }
   }
 
@@ -191,19 +340,44 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     if (state === 'done' && !data.undo && data.steps.some((s) => s.action !== 'lock')) lastUndoable = id;
   }
 
+  /** Intents that put back what a finished move changed, newest change first. */
+  function undoIntents(model: InventoryModel, data: JournalData): MoveIntent[] {
+    const intents: MoveIntent[] = [];
+    const goal = data.goal;
+    if (goal) {
+      const back = Object.values(model.items).find(
+        (i) => i.itemHash === goal.itemHash && !i.isInstanced && samePlace(placeOf(i), goal.place),
+      );
+      if (back && goal.from.storeId !== goal.place.storeId) {
+        intents.push({
+          kind: 'move',
+          itemKey: back.key,
+          to: goal.from.storeId,
+          amount: Math.min(goal.amount, back.quantity),
+        });
+      }
+    }
+    for (const [itemKey, origin] of Object.entries(data.origins).reverse()) {
+      const item = model.items[itemKey];
+      // Stacks are undone by amount above; an instanced item only if it still exists.
+      if (!item || !item.isInstanced) continue;
+      if (origin.equipped) intents.push({ kind: 'equip', itemKey, characterId: origin.owner });
+      else if (origin.location !== 'postmaster') intents.push({ kind: 'move', itemKey, to: origin.owner });
+    }
+    return intents;
+  }
+
   /** Move back what the last finished user move moved (newest first), and re-equip what it unequipped. */
   async function undoLast(): Promise<{ jobId?: number; reason?: string }> {
     const id = lastUndoable ?? (await lastDoneId());
     const job = id ? await db.journal.get(id) : undefined;
     if (!job) return { reason: 'There is no move to undo.' };
-    const data = job.data as JournalData;
+    const model = await deps.model();
+    if (!model) return { reason: 'Your inventory is not loaded yet; refresh and try again.' };
     lastUndoable = undefined;
+    await db.journal.update(job.id!, { data: { ...(job.data as JournalData), undo: true } });
     let first: number | undefined;
-    const entries = Object.entries(data.origins).reverse();
-    for (const [itemKey, origin] of entries) {
-      const intent: MoveIntent = origin.equipped
-        ? { kind: 'equip', itemKey, characterId: origin.owner }
-        : { kind: 'move', itemKey, to: origin.owner };
+    for (const intent of undoIntents(model, job.data as JournalData)) {
       const jobId = await enqueue(intent, true);
       first ??= jobId;
     }
@@ -221,22 +395,26 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     kick();
   }
 
+  /**
+   * Drop this executor the way a stopped worker drops everything: no further call, write or status update. A call
+   * already on the wire may still land; the next executor's `resume()` finds out from the profile.
+   */
+  function halt() {
+    halted = true;
+  }
+
   const handlers: HandlerSet<MoveMessages> = {
     previewMove: async (intent) => {
       const model = await deps.model();
       if (!model) return { ok: false, reason: 'Your inventory is not loaded yet.' };
-      const plan = planMove(model, intent);
+      const plan = planMove(model, intent, { protectedKeys: recent });
       return plan.ok ? { ok: true, steps: plan.steps.map((s) => s.label), summary: plan.summary } : plan;
     },
     runMove: async (intent) => ({ jobId: await enqueue(intent) }),
     undoLastMove: () => undoLast(),
   };
 
-  return { enqueue, resume, undoLast, handlers, idle: () => running ?? Promise.resolve() };
-}
-
-function capitalize(text: string) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return { enqueue, resume, undoLast, halt, handlers, idle: () => running ?? Promise.resolve() };
 }
 
 export type MoveExecutor = ReturnType<typeof createMoveExecutor>;

@@ -1,8 +1,13 @@
-import type { DestinyProfileResponse } from 'bungie-api-ts/destiny2';
+import type { DestinyComponentType, DestinyProfileResponse } from 'bungie-api-ts/destiny2';
 import { browser } from 'wxt/browser';
+import { getProfile } from '../bungie/endpoints';
+import { liveQuery } from 'dexie';
+import { getBungieHttp, getSession, onSessionChange } from '../bungie/service';
 import { getDb, type ProfileRow } from '../db/schema';
 import { buildInventoryModel } from '../inventory/model';
 import type { DefinitionSource, InventoryModel } from '../inventory/types';
+import { getActiveManifest, loadDefinitionSource } from '../manifest/lookup';
+import { runManifestCheck } from '../manifest/service';
 import type { HandlerSet } from '../messages';
 import type { ProfileMessages } from './messages';
 
@@ -36,6 +41,8 @@ export interface ProfileServiceDeps {
   definitionsFor(profile: DestinyProfileResponse): Promise<DefinitionSource>;
   /** Called when the profile holds hashes the Manifest cannot resolve (the Manifest service rate-limits it). */
   onUnresolvedHashes?(hashes: number[]): void;
+  /** Hook for the worker wiring: subscribe to sign-in and Manifest changes. */
+  onStart?(api: { refresh(opts?: { force?: boolean }): Promise<unknown>; rebuild(): Promise<boolean> }): void;
   now?: () => number;
 }
 
@@ -66,13 +73,14 @@ export function createProfileService(deps: ProfileServiceDeps) {
     return db.profiles.get(key);
   }
 
-  async function refresh({ force = false } = {}): Promise<ProfileMessages['refreshProfile']['res']> {
+  async function refresh({ force = false, reconcile = false } = {}): Promise<ProfileMessages['refreshProfile']['res']> {
     const membership = await deps.currentMembership();
     if (!membership) return { refreshed: false, reason: 'signed-out' };
     const key = profileKey(membership);
     const row = await cached(key);
     const age = row ? now() - row.fetchedAt : Infinity;
-    if (age < (force ? FORCED_MIN_GAP_MS : PROFILE_CACHE_MS)) {
+    // A reconcile (the move executor after a failed call) knows the cache is wrong, so no age makes it fresh enough.
+    if (!reconcile && age < (force ? FORCED_MIN_GAP_MS : PROFILE_CACHE_MS)) {
       await db.meta.put({ key: ACTIVE_PROFILE_KEY, value: key });
       return { refreshed: false, mintedAt: row?.mintedAt, reason: 'fresh' };
     }
@@ -95,8 +103,21 @@ export function createProfileService(deps: ProfileServiceDeps) {
     return stored ? { refreshed: true, mintedAt } : { refreshed: false, mintedAt, reason: 'older-response' };
   }
 
-  /** One refresh at a time: concurrent callers share it. */
-  function refreshOnce(opts: { force?: boolean } = {}) {
+  /**
+   * One refresh at a time: concurrent callers share it. A reconcile never shares a refresh that started before it
+   * (that answer may predate the change being reconciled): it queues a fetch of its own behind it.
+   */
+  function refreshOnce(opts: { force?: boolean; reconcile?: boolean } = {}) {
+    if (opts.reconcile) {
+      const before = inFlight?.catch(() => undefined) ?? Promise.resolve();
+      const mine: Promise<Awaited<ReturnType<typeof refresh>>> = before
+        .then(() => refresh(opts))
+        .finally(() => {
+          if (inFlight === mine) inFlight = undefined;
+        });
+      inFlight = mine;
+      return mine;
+    }
     inFlight ??= refresh(opts).finally(() => (inFlight = undefined));
     return inFlight;
   }
@@ -112,7 +133,10 @@ export function createProfileService(deps: ProfileServiceDeps) {
   }
 
   /** Replace the cached model after a local change (the move executor), keeping the Bungie response as is. */
-  async function patchModel(key: string, update: (m: InventoryModel) => InventoryModel): Promise<InventoryModel | undefined> {
+  async function patchModel(
+    key: string,
+    update: (m: InventoryModel) => InventoryModel,
+  ): Promise<InventoryModel | undefined> {
     return db.transaction('rw', db.profiles, async () => {
       const row = await db.profiles.get(key);
       if (!row?.model) return undefined;
@@ -122,7 +146,22 @@ export function createProfileService(deps: ProfileServiceDeps) {
     });
   }
 
+  /** Rebuild the cached model from the cached response (a new Manifest version may name or resolve more items). */
+  async function rebuild(): Promise<boolean> {
+    const membership = await deps.currentMembership();
+    if (!membership) return false;
+    const key = profileKey(membership);
+    const row = await cached(key);
+    if (!row) return false;
+    const profile = row.profile as DestinyProfileResponse;
+    const model = buildInventoryModel(profile, await deps.definitionsFor(profile), { now: now() });
+    model.mintedAt = row.mintedAt;
+    await patchModel(key, (old) => (old === row.model ? model : old));
+    return true;
+  }
+
   function start() {
+    deps.onStart?.({ refresh: refreshOnce, rebuild });
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === PROFILE_ALARM) void refreshOnce().catch(() => undefined);
     });
@@ -143,7 +182,74 @@ export function createProfileService(deps: ProfileServiceDeps) {
     refreshProfile: ({ force }) => refreshOnce({ force }),
   };
 
-  return { start, refresh: refreshOnce, patchModel, cached, handlers };
+  return { start, refresh: refreshOnce, rebuild, patchModel, cached, handlers };
 }
 
 export type ProfileService = ReturnType<typeof createProfileService>;
+
+let workerService: ProfileService | undefined;
+
+/**
+ * The worker's profile service with its real dependencies: the selected membership from the session, GetProfile
+ * through the one Bungie client, and definitions from the active Manifest (whose lookup reports unresolved hashes
+ * to the Manifest service's rate-limited recheck).
+ */
+export function profileService(): ProfileService {
+  workerService ??= createProfileService({
+    async currentMembership() {
+      const session = await getSession();
+      return session.signedIn && session.membership ? session.membership : undefined;
+    },
+    async fetchProfile(m, components) {
+      const client = await getBungieHttp();
+      const response = await getProfile(client.http, {
+        membershipType: m.membershipType,
+        destinyMembershipId: m.membershipId,
+        components: [...components] as DestinyComponentType[],
+      });
+      return response.Response;
+    },
+    async definitionsFor(profile) {
+      // The first sign-in can race the first Manifest ingest: wait for it rather than show a vault of placeholders.
+      if (!(await getActiveManifest())) await runManifestCheck();
+      if (!(await getActiveManifest()))
+        throw new ProfileError(
+          'The item database is still downloading; your inventory appears as soon as it is ready.',
+        );
+      return loadDefinitionSource(profileItemHashes(profile));
+    },
+    onStart({ refresh, rebuild }) {
+      // Sign-in and account switches load that account's profile; health changes (also session events) do not.
+      let shown: string | undefined;
+      onSessionChange((session) => {
+        const key = session.signedIn && session.membership ? profileKey(session.membership) : undefined;
+        if (key && key !== shown) void refresh({ force: true }).catch(() => undefined);
+        shown = key;
+      });
+      let version: string | undefined;
+      liveQuery(() => getActiveManifest()).subscribe((active) => {
+        const previous = version;
+        version = active?.version;
+        if (previous && version && previous !== version) void rebuild().catch(() => undefined);
+      });
+    },
+  });
+  return workerService;
+}
+
+/** A profile failure with a sentence for the player. */
+export class ProfileError extends Error {
+  constructor(readonly userMessage: string) {
+    super(userMessage);
+  }
+}
+
+/** Every item hash a profile holds (inventories, equipment, vault), for one bulk definition lookup. */
+export function profileItemHashes(profile: DestinyProfileResponse): Set<number> {
+  const hashes = new Set<number>();
+  const add = (items: { itemHash: number }[] | undefined) => items?.forEach((i) => hashes.add(i.itemHash));
+  add(profile.profileInventory?.data?.items);
+  for (const inv of Object.values(profile.characterInventories?.data ?? {})) add(inv.items);
+  for (const eq of Object.values(profile.characterEquipment?.data ?? {})) add(eq.items);
+  return hashes;
+}

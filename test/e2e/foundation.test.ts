@@ -34,7 +34,7 @@ describe('foundation: the built extension in Chromium', () => {
 
   it('renders the popup, and a page→worker message round-trips', async () => {
     const page = await ext.openPage('popup');
-    await page.locator('.status[data-state="ready"]').waitFor();
+    await page.locator('main[data-worker="ready"]').waitFor();
     const reply = await page.evaluate(() => chrome.runtime.sendMessage({ type: 'ping', payload: { sentAt: 42 } }));
     assert.equal(reply.ok, true);
     assert.equal(reply.data.sentAt, 42);
@@ -45,7 +45,7 @@ describe('foundation: the built extension in Chromium', () => {
 
   it('the popup button opens the side panel (a sidepanel.html target appears), which renders', async () => {
     const popup = await ext.openPage('popup');
-    await popup.locator('.status[data-state="ready"]').waitFor();
+    await popup.locator('main[data-worker="ready"]').waitFor();
     const cdp = await ext.context.newCDPSession(popup);
     const panelTargets = async () =>
       (await cdp.send('Target.getTargets')).targetInfos.filter((t) => t.url.endsWith('/sidepanel.html')).length;
@@ -55,7 +55,7 @@ describe('foundation: the built extension in Chromium', () => {
     await cdp.detach();
     // Headless Chromium has no side-panel UI to photograph: render the same page in a tab.
     const panel = await ext.openPage('sidepanel');
-    await panel.locator('.status[data-state="ready"]').waitFor();
+    await panel.locator('main[data-worker="ready"]').waitFor();
     await ext.screenshot(panel, 'foundation-sidepanel');
   });
 

@@ -48,7 +48,7 @@ async function drive(ext: LaunchedExtension, out: string | undefined) {
   await shot(ext, popup, out, '01-popup-signed-out');
   console.log('• signing in with the sample account');
   await popup.locator('#sign-in').click();
-  await popup.locator('[data-testid="account-name"]').waitFor({ timeout: 20_000 });
+  await popup.locator('#bungie-name').waitFor({ timeout: 20_000 });
 
   console.log('• waiting for the Manifest and the inventory');
   const panel = await ext.openPage('sidepanel');

@@ -3,6 +3,7 @@
  * /__control surface. Game rules live in inventory.ts, OAuth in oauth.ts, vendors in vendors.ts.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import { placeholderImage } from './assets';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
@@ -543,7 +544,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       if (segments[0]?.toLowerCase() === 'platform') return platform(req, url, segments.slice(1), body);
       if (segments[0]?.toLowerCase() === 'common') {
-        return cdn(path) ?? htmlReply(404, '<html><body><h1>404 - Not Found</h1></body></html>');
+        const image = placeholderImage(path);
+        return (
+          cdn(path) ??
+          (image ? { status: 200, body: image.body, contentType: image.contentType } : undefined) ??
+          htmlReply(404, '<html><body><h1>404 - Not Found</h1></body></html>')
+        );
       }
       return htmlReply(404, '<html><body><h1>404 - Not Found</h1></body></html>');
     } catch (error) {
