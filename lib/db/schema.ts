@@ -1,17 +1,37 @@
 import Dexie, { type EntityTable } from 'dexie';
-import type { DefinitionTypes, ManifestTable } from '../manifest/types';
+import type { ManifestTable } from '../manifest/types';
 import type { InventoryModel } from '../inventory/types';
 
-/** One stored Manifest definition. Rows of several Manifest versions may coexist while a new one is written. */
+/**
+ * One stored Manifest definition. Rows of several Manifest versions may coexist while a new one is written. The
+ * trimmed definition is kept as JSON text: IndexedDB clones a string far faster than an object graph, which makes
+ * both the ingest (48k rows) and bulk lookups cheaper; the lookup module parses it.
+ */
 export interface DefinitionRow<T extends ManifestTable = ManifestTable> {
   /** Our version key: `<schema>:<content path>`. */
   version: string;
   table: T;
   /** The unsigned 32-bit hash (not Bungie's signed SQLite id). */
   hash: number;
-  /** Lower-cased display name, for prefix search; '' when the definition has none. */
-  nameKey: string;
-  def: DefinitionTypes[T];
+  /** JSON of `DefinitionTypes[T]`. */
+  json: string;
+}
+
+/** Item names of one Manifest version, sorted, for prefix search without a per-row index. */
+export interface NameIndexRow {
+  version: string;
+  /** JSON of `[nameKey, hash][]` sorted by nameKey (lower-cased name); redacted items are left out. */
+  entries: string;
+}
+
+/**
+ * The item definitions of the account the worker last built a model for, in one row per Manifest version: a page
+ * or a restarted worker loads them with one read instead of ~1,750 (IndexedDB charges per request).
+ */
+export interface HotDefinitionsRow {
+  version: string;
+  /** JSON of `[hash, definition][]` (InventoryItem only). */
+  items: string;
 }
 
 /** Book-keeping for a Manifest version; only a `ready` version may become active. */
@@ -66,6 +86,8 @@ export interface VendorRow {
  */
 export class VaultRaiderDB extends Dexie {
   definitions!: Dexie.Table<DefinitionRow, [string, string, number]>;
+  manifestNames!: EntityTable<NameIndexRow, 'version'>;
+  manifestHot!: EntityTable<HotDefinitionsRow, 'version'>;
   manifestVersions!: EntityTable<ManifestVersionRow, 'version'>;
   meta!: EntityTable<MetaRow, 'key'>;
   profiles!: EntityTable<ProfileRow, 'key'>;
@@ -82,6 +104,20 @@ export class VaultRaiderDB extends Dexie {
       journal: '++id, status, createdAt',
       vendors: 'key',
     });
+    // v2: definitions as JSON text, no secondary indexes (each cost as much as the row write), names in one row
+    // per version. Rows of v1 have the old shape: drop them; the next Manifest check ingests again.
+    this.version(2)
+      .stores({
+        definitions: '[version+table+hash]',
+        manifestNames: 'version',
+        manifestHot: 'version',
+        manifestVersions: 'version, state',
+      })
+      .upgrade(async (tx) => {
+        await tx.table('definitions').clear();
+        await tx.table('manifestVersions').clear();
+        await tx.table('meta').bulkDelete(['manifest.active', 'manifest.status']);
+      });
   }
 }
 

@@ -202,6 +202,12 @@ function damageEnum(hash: number | undefined, ctx: BuildContext): number | undef
   return ctx.damageEnumByHash.get(hash);
 }
 
+/**
+ * Primary stats that are power: Attack (weapons) and Defense (armor). Bungie also puts
+ * other primary stats on some items (a subclass carries 1935470627 with its rank), which are not power.
+ */
+const POWER_STATS = new Set([1480404414, 3897883278]);
+
 function buildItem(raw: DestinyItemComponent, owner: string, equipped: boolean, ctx: BuildContext): InventoryItem {
   const def = ctx.defs.item(raw.itemHash);
   const instance = raw.itemInstanceId ? ctx.instances[raw.itemInstanceId] : undefined;
@@ -218,7 +224,9 @@ function buildItem(raw: DestinyItemComponent, owner: string, equipped: boolean, 
     lockable: raw.lockable,
     masterwork: (raw.state & ITEM_STATE_MASTERWORK) !== 0,
     isInstanced: raw.itemInstanceId !== undefined,
-    ...(instance?.primaryStat ? { power: instance.primaryStat.value } : {}),
+    ...(instance?.primaryStat && POWER_STATS.has(instance.primaryStat.statHash)
+      ? { power: instance.primaryStat.value }
+      : {}),
     ...instanceDetails(raw.itemInstanceId, ctx),
   };
   if (!def || def.redacted) {

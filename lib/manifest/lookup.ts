@@ -1,4 +1,4 @@
-import { getDb, type DefinitionRow, type VaultRaiderDB } from '../db/schema';
+import { getDb, type VaultRaiderDB } from '../db/schema';
 import type { DefinitionSource } from '../inventory/types';
 import { readActive, type ActiveManifest } from './state';
 import type { BucketDef, DamageTypeDef, DefinitionTypes, ItemDef, ManifestTable } from './types';
@@ -32,8 +32,87 @@ export async function getActiveManifest(db: VaultRaiderDB = getDb()): Promise<Ac
 }
 
 /**
+ * Definitions already read in this page or worker, for the active version only. A version's rows never change once
+ * written, so hits and misses both stay true until the active version changes; the model is rebuilt after every
+ * move, so most lookups after the first are served from here.
+ */
+const CACHE_LIMIT = 40_000;
+
+/** One cache per database handle: a page or worker has one; tests open several. */
+interface ContextCache {
+  version: string;
+  defs: Map<string, unknown>;
+  hot?: Promise<void>;
+  names?: Promise<[string, number][]>;
+}
+const caches = new WeakMap<VaultRaiderDB, ContextCache>();
+
+function contextCache(db: VaultRaiderDB, version: string): ContextCache {
+  let cache = caches.get(db);
+  if (cache?.version !== version) {
+    cache = { version, defs: new Map() };
+    caches.set(db, cache);
+  } else if (cache.defs.size > CACHE_LIMIT) {
+    cache.defs = new Map();
+  }
+  return cache;
+}
+
+function cacheFor(db: VaultRaiderDB, version: string): Map<string, unknown> {
+  return contextCache(db, version).defs;
+}
+
+/** Fill the memory cache from the account's hot row once per context and version (one read instead of many). */
+function loadHot(db: VaultRaiderDB, version: string): Promise<void> {
+  const cache = contextCache(db, version);
+  cache.hot ??= db.manifestHot
+    .get(version)
+    .then((row) => {
+      if (!row) return;
+      const known = cacheFor(db, version);
+      for (const [hash, def] of JSON.parse(row.items) as [number, ItemDef][]) known.set(`InventoryItem:${hash}`, def);
+    })
+    .catch(() => undefined);
+  return cache.hot;
+}
+
+/** An account-sized lookup: worth remembering as the hot set (a full account is hundreds to ~1,750 items). */
+export const HOT_LOOKUP_MIN = 100;
+type BulkListener = (hashes: number[]) => void;
+const bulkListeners = new Set<BulkListener>();
+
+/**
+ * Be told about account-sized item lookups. The worker's Manifest service uses it to persist the hot set; pages
+ * never subscribe, so they stay read-only. Returns an unsubscribe function.
+ */
+export function onBulkItemLookup(listener: BulkListener): () => void {
+  bulkListeners.add(listener);
+  return () => bulkListeners.delete(listener);
+}
+
+/**
+ * Store the definitions of `hashes` as the active version's hot set (replacing the previous one). Worker only:
+ * pages read the database, the worker writes it. Bungie: definitions of one Manifest version never change, so the
+ * copy stays valid until the version changes, and it is deleted with its version.
+ */
+export async function rememberHotItems(hashes: readonly number[], db: VaultRaiderDB = getDb()): Promise<number> {
+  const active = await readActive(db);
+  if (!active) return 0;
+  const defs = await getDefinitions('InventoryItem', hashes, db);
+  const items = JSON.stringify([...defs.entries()]);
+  await db.transaction('rw', db.manifestHot, db.meta, async () => {
+    // The version may have been swapped while we read: never attach a hot set to a version that is not active.
+    if ((await readActive(db))?.version === active.version) {
+      await db.manifestHot.put({ version: active.version, items });
+    }
+  });
+  return defs.size;
+}
+
+/**
  * Bulk lookup by hash in the active Manifest. Hashes are the unsigned 32-bit values the API sends (Bungie's SQLite
- * signed ids were turned back into these at ingest). Hashes with no definition are absent from the result.
+ * signed ids were turned back into these at ingest; a signed value is accepted too). Hashes with no definition are
+ * absent from the result.
  */
 export async function getDefinitions<T extends ManifestTable>(
   table: T,
@@ -43,11 +122,26 @@ export async function getDefinitions<T extends ManifestTable>(
   const result = new Map<number, DefinitionTypes[T]>();
   const active = await readActive(db);
   if (!active || hashes.length === 0) return result;
-  const unique = [...new Set(hashes.map((h) => h >>> 0))];
+  if (table === 'InventoryItem') await loadHot(db, active.version);
+  const known = cacheFor(db, active.version);
+  const wanted: number[] = [];
+  for (const hash of new Set(hashes.map((h) => h >>> 0))) {
+    const key = `${table}:${hash}`;
+    if (!known.has(key)) wanted.push(hash);
+    else if (known.get(key) !== null) result.set(hash, known.get(key) as DefinitionTypes[T]);
+  }
+  if (table === 'InventoryItem' && hashes.length >= HOT_LOOKUP_MIN) {
+    for (const listener of bulkListeners) listener([...new Set(hashes.map((h) => h >>> 0))]);
+  }
+  if (!wanted.length) return result;
   const rows = await db.definitions.bulkGet(
-    unique.map((hash) => [active.version, table, hash] as [string, string, number]),
+    wanted.map((hash) => [active.version, table, hash] as [string, string, number]),
   );
-  for (const row of rows) if (row) result.set(row.hash, row.def as DefinitionTypes[T]);
+  rows.forEach((row, i) => {
+    const def = row ? (JSON.parse(row.json) as DefinitionTypes[T]) : null;
+    known.set(`${table}:${wanted[i]}`, def);
+    if (def) result.set(wanted[i], def);
+  });
   return result;
 }
 
@@ -59,29 +153,49 @@ export async function getAllDefinitions<T extends ManifestTable>(
   const result = new Map<number, DefinitionTypes[T]>();
   const active = await readActive(db);
   if (!active) return result;
+  const known = cacheFor(db, active.version);
   const rows = await db.definitions
     .where('[version+table+hash]')
-    .between([active.version, table, -Infinity], [active.version, table, Infinity])
+    .between([active.version, table], [active.version, table, []])
     .toArray();
-  for (const row of rows) result.set(row.hash, row.def as DefinitionTypes[T]);
+  for (const row of rows) {
+    const def = JSON.parse(row.json) as DefinitionTypes[T];
+    known.set(`${table}:${row.hash}`, def);
+    result.set(row.hash, def);
+  }
   return result;
 }
 
+function nameEntries(db: VaultRaiderDB, version: string): Promise<[string, number][]> {
+  const cache = contextCache(db, version);
+  cache.names ??= db.manifestNames
+    .get(version)
+    .then((row) => (row ? (JSON.parse(row.entries) as [string, number][]) : []));
+  return cache.names;
+}
+
 /**
- * Items whose name starts with `prefix` (case-insensitive), for search and the popup's quick find. Redacted
- * ("Classified") rows are skipped: their shared placeholder name would match every query for "c".
+ * Items whose name starts with `prefix` (case-insensitive), in name order, for search and the popup's quick find.
+ * Redacted ("Classified") rows are not in the name index: their shared placeholder name would match every "c".
  */
 export async function searchItemsByName(prefix: string, limit = 20, db: VaultRaiderDB = getDb()): Promise<ItemDef[]> {
   const active = await readActive(db);
   const key = prefix.trim().toLowerCase();
-  if (!active || !key) return [];
-  const rows: DefinitionRow[] = await db.definitions
-    .where('[version+table+nameKey]')
-    .between([active.version, 'InventoryItem', key], [active.version, 'InventoryItem', key + '\uffff'])
-    .filter((row) => !(row.def as ItemDef).redacted)
-    .limit(limit)
-    .toArray();
-  return rows.map((row) => row.def as ItemDef);
+  if (!active || !key || limit <= 0) return [];
+  const entries = await nameEntries(db, active.version);
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (entries[mid][0] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  const hashes: number[] = [];
+  for (let i = lo; i < entries.length && hashes.length < limit && entries[i][0].startsWith(key); i++) {
+    hashes.push(entries[i][1]);
+  }
+  const defs = await getDefinitions('InventoryItem', hashes, db);
+  return hashes.map((h) => defs.get(h)).filter((d): d is ItemDef => d !== undefined);
 }
 
 /**

@@ -5,7 +5,7 @@ import { ManifestError } from './errors';
 import { countRows, openManifestDb, readTable, tableNames, unzipContent } from './sqlite';
 import { META_ACTIVE, META_LAST_INGEST, patchStatus, readActive, type ActiveManifest } from './state';
 import { trimDefinition } from './trim';
-import { MANIFEST_TABLES, type ManifestTable } from './types';
+import { MANIFEST_TABLES, type ItemDef, type ManifestTable } from './types';
 import { manifestTarget, type ManifestTarget } from './version';
 
 /** The two HTTP calls the pipeline makes; the worker passes the Bungie client, tests pass fixture files. */
@@ -77,14 +77,16 @@ export async function checkManifest(deps: PipelineDeps, { force = false } = {}):
     const timings = await ingest(deps, target, now() - started);
     return { outcome: 'updated', version: target.key, previous: active?.version, timings };
   } catch (error) {
-    const sentence = failureSentence(error, active !== undefined);
-    if (target && target.key !== active?.version) await removeVersion(db, target.key).catch(() => undefined);
+    // Re-read: a failure after the switch (while deleting the old rows) must not delete the now-active version.
+    const current = (await readActive(db).catch(() => active))?.version;
+    if (target && target.key !== current) await removeVersion(db, target.key).catch(() => undefined);
+    const sentence = failureSentence(error, current !== undefined);
     await patchStatus(db, { stage: 'error', percent: undefined, error: sentence }, now());
     return {
       outcome: 'failed',
       error: sentence,
       kind: error instanceof ManifestError ? error.kind : undefined,
-      kept: active?.version,
+      kept: current,
     };
   }
 }
@@ -146,16 +148,24 @@ async function ingest(deps: PipelineDeps, target: ManifestTarget, checkMs: numbe
     { stage: 'ready', percent: undefined, error: undefined, retryAt: undefined, lastSuccessAt: now() },
     now(),
   );
-  if (previous && previous !== target.key) await removeVersion(db, previous);
+  // Best effort: the new version is active either way, and the next check removes whatever is left.
+  if (previous && previous !== target.key) await removeVersion(db, previous).catch(() => undefined);
   return timings;
 }
 
 /**
- * Download the content zip, unzip it and open it in sql.js. The zip and the unzipped bytes live only in this
- * function's frames, so they can be collected as soon as sql.js holds its own copy (peak memory matters: the full
+ * Download the content zip, unzip it and open it in sql.js. The zip lives only in `fetchDatabase`'s frame and the
+ * unzipped bytes only until sql.js holds its own copy, so both can be collected early (peak memory matters: the full
  * Manifest is ~190 MB of SQLite).
  */
 async function downloadAndOpen(deps: PipelineDeps, target: ManifestTarget, timings: IngestTimings): Promise<Database> {
+  const sqlReady = deps.loadSql();
+  sqlReady.catch(() => undefined);
+  const bytes = await fetchDatabase(deps, target, timings);
+  return openDatabase(await sqlReady, bytes, timings);
+}
+
+async function fetchDatabase(deps: PipelineDeps, target: ManifestTarget, timings: IngestTimings): Promise<Uint8Array> {
   const { db } = deps;
   const now = deps.now ?? Date.now;
   const clock = () => performance.now();
@@ -163,8 +173,6 @@ async function downloadAndOpen(deps: PipelineDeps, target: ManifestTarget, timin
   let lastWrite = 0;
   let lastPercent = -1;
   await patchStatus(db, { stage: 'downloading', percent: 0 }, now());
-  const sqlReady = deps.loadSql();
-  sqlReady.catch(() => undefined);
   const zip = await deps.source
     .download(
       target.contentPath,
@@ -191,7 +199,7 @@ async function downloadAndOpen(deps: PipelineDeps, target: ManifestTarget, timin
   const t = clock();
   const bytes = await unzipContent(zip);
   timings.unzip = clock() - t;
-  return openDatabase(await sqlReady, bytes, timings);
+  return bytes;
 }
 
 function openDatabase(SQL: SqlJsStatic, bytes: Uint8Array, timings: IngestTimings): Database {
@@ -229,7 +237,9 @@ async function writeVersion(
 
   // One batch is written while the next is parsed, so sql.js reading and IndexedDB writing overlap.
   let pending: Promise<unknown> | undefined;
+  const itemNames: [string, number][] = [];
   for (const table of TABLES) {
+    const names = table === 'InventoryItem' ? itemNames : undefined;
     let count = 0;
     let t = clock();
     for (const raw of readTable(sqlite, MANIFEST_TABLES[table], batchSize)) {
@@ -242,7 +252,8 @@ async function writeVersion(
           throw new ManifestError('corrupt', 'The downloaded item database holds damaged definitions.', String(error));
         }
         const def = trimDefinition(table, parsed, hash);
-        return { version: target.key, table, hash, nameKey: def.name.toLowerCase(), def };
+        if (names && def.name && !(def as ItemDef).redacted) names.push([def.name.toLowerCase(), hash]);
+        return { version: target.key, table, hash, json: JSON.stringify(def) };
       });
       timings.read += clock() - t;
       t = clock();
@@ -265,6 +276,8 @@ async function writeVersion(
   const t = clock();
   if (pending) await pending;
   timings.write += clock() - t;
+  itemNames.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+  await db.manifestNames.put({ version: target.key, entries: JSON.stringify(itemNames) });
   await db.manifestVersions.update(target.key, { rowCounts });
 }
 
@@ -286,24 +299,30 @@ async function activate(db: VaultRaiderDB, target: ManifestTarget, at: number): 
   });
 }
 
-/** Delete one version's definitions and its book-keeping row. */
+/** Delete one version's definitions, its name index and (last, so a crash leaves it findable) its book-keeping row. */
 export async function removeVersion(db: VaultRaiderDB, version: string): Promise<void> {
-  await db.definitions.where('version').equals(version).delete();
+  // [version] sorts before every [version, table, hash] key and [version, []] after them (arrays > strings).
+  await db.definitions.where('[version+table+hash]').between([version], [version, []]).delete();
+  await db.manifestNames.delete(version);
+  await db.manifestHot.delete(version);
   await db.manifestVersions.delete(version);
 }
 
 /**
  * Remove every version that is not the active one: a worker killed mid-ingest leaves a `writing` version (and
- * possibly a `ready` one killed between the switch and the clean-up); both are garbage once we start again.
+ * possibly a `ready` one killed between the switch and the clean-up); both are garbage once we start again. The
+ * book-keeping row is written before the first definition and deleted after the last, so it finds them all.
  */
 export async function removeIncompleteVersions(
   db: VaultRaiderDB,
   activeVersion: string | undefined,
 ): Promise<string[]> {
-  const stale = (await db.manifestVersions.toArray()).map((v) => v.version).filter((v) => v !== activeVersion);
-  // Rows without a book-keeping row (killed before it was written, or a crash in removeVersion) are garbage too.
-  const orphaned = (await db.definitions.orderBy('version').uniqueKeys()).map(String);
-  const all = [...new Set([...stale, ...orphaned.filter((v) => v !== activeVersion)])];
-  for (const version of all) await removeVersion(db, version);
-  return all;
+  const known = [
+    ...(await db.manifestVersions.toCollection().primaryKeys()),
+    ...(await db.manifestNames.toCollection().primaryKeys()),
+    ...(await db.manifestHot.toCollection().primaryKeys()),
+  ];
+  const stale = [...new Set(known.map(String))].filter((v) => v !== activeVersion);
+  for (const version of stale) await removeVersion(db, version);
+  return stale;
 }

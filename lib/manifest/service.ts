@@ -3,7 +3,7 @@ import { browser } from 'wxt/browser';
 import { getBungieHttp } from '../bungie/service';
 import { getDb, type VaultRaiderDB } from '../db/schema';
 import type { HandlerSet } from '../messages';
-import { onUnresolvedHashes } from './lookup';
+import { onBulkItemLookup, onUnresolvedHashes, rememberHotItems } from './lookup';
 import type { ManifestMessages } from './messages';
 import { checkManifest, type CheckResult, type ManifestSource } from './pipeline';
 import { manifestSourceFrom } from './source';
@@ -18,6 +18,8 @@ export const ALARM_RECHECK = 'manifest-recheck';
 export const CHECK_PERIOD_MINUTES = 60;
 export const RECHECK_MIN_INTERVAL_MS = 5 * 60_000;
 export const RETRY_DELAY_MINUTES = 5;
+/** Quiet time before the worker stores the account's hot definitions. */
+export const HOT_SET_DELAY_MS = 2_000;
 
 export interface ManifestServiceDeps {
   db: VaultRaiderDB;
@@ -147,6 +149,12 @@ export function startManifestService(overrides: Partial<ManifestServiceDeps> = {
     else if (alarm.name === ALARM_RECHECK) void requestRecheck();
   });
   onUnresolvedHashes(() => void requestRecheck());
+  let hotTimer: ReturnType<typeof setTimeout> | undefined;
+  onBulkItemLookup((hashes) => {
+    // The model is rebuilt after every move with the same hashes: write the hot set once things settle.
+    clearTimeout(hotTimer);
+    hotTimer = setTimeout(() => void rememberHotItems(hashes, d.db).catch(() => undefined), HOT_SET_DELAY_MS);
+  });
 
   void (async () => {
     if (!(await browser.alarms.get(ALARM_HOURLY))) {

@@ -4,7 +4,7 @@ import type { DestinyManifest } from 'bungie-api-ts/destiny2';
  * Our own storage schema version. Bump it whenever trimming or the set of stored tables changes: the version key
  * then differs from the stored one and the next check rebuilds the Manifest even if Bungie's files did not change.
  */
-export const MANIFEST_SCHEMA_VERSION = 1;
+export const MANIFEST_SCHEMA_VERSION = 2;
 
 /** Bungie's Manifest languages, as they appear as keys of `mobileWorldContentPaths`. */
 export const BUNGIE_LANGUAGES = [

@@ -389,10 +389,16 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     return done.find((j) => !(j.data as JournalData).undo)?.id;
   }
 
-  /** After a worker restart: resume (re-plan from fresh data) whatever was queued or running. */
-  async function resume() {
-    await db.journal.where('status').equals('running').modify({ status: 'interrupted' });
+  /**
+   * After a worker restart: resume (re-plan from fresh data) whatever was queued or running. Returns how many moves
+   * were cut off mid-plan.
+   */
+  async function resume(): Promise<number> {
+    const cut = await db.journal.where('status').equals('running').modify({ status: 'interrupted' });
+    // The stopped worker may have left a call on the wire; let it land before the profile is read.
+    if (cut > 0) await sleep(settleMs);
     kick();
+    return cut;
   }
 
   /**

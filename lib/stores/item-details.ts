@@ -11,6 +11,8 @@ export interface ItemDetailsView {
   plugs: { plugHash: number; name: string; icon?: string; description?: string; kind: string }[];
 }
 
+const POWER_STATS = new Set([1480404414, 3897883278, 1935470627]);
+
 /** Stats players read on a tile's details, in the game's order; everything else on the item is noise here. */
 const STAT_ORDER = [
   1480404414, 1935470627, 4043523819, 1240592695, 155624089, 943549884, 4188031367, 1345609583, 2715839340, 3555269338,
@@ -40,13 +42,17 @@ export const useItemDetailsStore = defineStore('itemDetails', () => {
     }
     current.value = { item, stats: [], plugs: [] };
     const plugHashes = (item.sockets ?? []).filter((s) => s.isVisible && s.plugHash).map((s) => s.plugHash);
-    const [items, statDefs] = await Promise.all([
-      getDefinitions('InventoryItem', [item.itemHash, ...plugHashes]),
-      getDefinitions('Stat', (item.stats ?? []).map((s) => s.statHash)),
-    ]);
-    const stats = (item.stats ?? [])
+    const items = await getDefinitions('InventoryItem', [item.itemHash, ...plugHashes]);
+    const def = items.get(item.itemHash);
+    // Instance stats (component 304) when the profile has them, else the definition's base stats.
+    const rawStats = item.stats?.length
+      ? item.stats
+      : Object.entries(def?.stats ?? {}).map(([statHash, value]) => ({ statHash: Number(statHash), value }));
+    const statDefs = await getDefinitions('Stat', rawStats.map((s) => s.statHash));
+    const stats = rawStats
       .map((s) => ({ ...s, name: statDefs.get(s.statHash)?.name ?? '' }))
-      .filter((s) => s.name)
+      // Power is shown on its own; a zero base stat is one the item does not really have.
+      .filter((s) => s.name && s.value > 0 && !POWER_STATS.has(s.statHash))
       .sort((a, b) => rank(a.statHash) - rank(b.statHash));
     const plugs = plugHashes
       .map((h) => items.get(h))
@@ -58,7 +64,7 @@ export const useItemDetailsStore = defineStore('itemDetails', () => {
         description: d.description,
         kind: d.itemTypeDisplayName || d.plug?.plugCategoryIdentifier || '',
       }));
-    const view = { item, def: items.get(item.itemHash), stats, plugs };
+    const view = { item, def, stats, plugs };
     cache.set(item.key, view);
     if (mine === token) current.value = view;
   }

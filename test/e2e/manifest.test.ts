@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { manifestVersionKey } from '../../lib/manifest/version';
 import { startEmulator, type Emulator } from '../fake-bungie';
 import { buildExtension, launchExtension, ROOT, waitFor, type LaunchedExtension } from './harness';
 
@@ -60,7 +61,7 @@ const READ_DB = `async (hashList) => {
   const names = [];
   for (const hash of hashList) {
     const row = active ? await get('definitions', [active.version, 'InventoryItem', hash]) : undefined;
-    names.push(row?.def.name ?? null);
+    names.push(row ? JSON.parse(row.json).name : null);
   }
   db.close();
   return { active, status, versions, names };
@@ -133,7 +134,7 @@ describe('Manifest pipeline in Chromium', () => {
     const before = await readDb(page);
     const dir = generateManifest(2);
     emu.control.publishManifest(dir);
-    const newKey = `1:${contentPathOf(dir)}`;
+    const newKey = manifestVersionKey(contentPathOf(dir));
     assert.notEqual(before.active?.version, newKey);
 
     await fireCheckAlarm(ext);
@@ -184,7 +185,7 @@ describe('Manifest pipeline in Chromium', () => {
     const current = (await readDb(page)).active!.version;
     const dir = generateManifest(4);
     emu.control.publishManifest(dir);
-    const newKey = `1:${contentPathOf(dir)}`;
+    const newKey = manifestVersionKey(contentPathOf(dir));
     emu.control.fault({ route: '/common/destiny2_content/sqlite/**', kind: 'delay', ms: 3000, once: true });
     await fireCheckAlarm(ext);
     await waitFor(async () => (await readDb(page)).status?.stage === 'downloading', { what: 'the download to start' });

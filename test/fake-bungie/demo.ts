@@ -38,7 +38,7 @@ function demoClock(): number {
 async function shot(ext: LaunchedExtension, page: Page, out: string | undefined, name: string) {
   if (!out) return;
   const file = path.join(out, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file });
   console.log(`  screenshot ${file}`);
 }
 

@@ -9,6 +9,9 @@ import {
   getActiveManifest,
   getAllDefinitions,
   getDefinitions,
+  HOT_LOOKUP_MIN,
+  onBulkItemLookup,
+  rememberHotItems,
   loadDefinitionSource,
   onUnresolvedHashes,
   resolveItems,
@@ -49,8 +52,10 @@ function deps(source: PipelineDeps['source'], extra: Partial<PipelineDeps> = {})
   return { db, source, loadSql: loadSqlNode, uiLanguage: 'en-US', now: () => (clock += 10), ...extra };
 }
 
+/** Every version that still has definition rows (a full scan: tests only). */
 async function versionsInDb(): Promise<string[]> {
-  return (await db.definitions.orderBy('version').uniqueKeys()).map(String);
+  const keys = await db.definitions.toCollection().primaryKeys();
+  return [...new Set(keys.map((k) => k[0]))];
 }
 
 beforeEach(() => {
@@ -153,7 +158,46 @@ describe('first ingest of the fixture Manifest', () => {
     expect((await searchItemsByName('WITHER', 5, db)).map((d) => d.name)).toContain('Witherhoard');
     expect(await searchItemsByName('classified', 5, db)).toEqual([]);
     expect(await searchItemsByName('   ', 5, db)).toEqual([]);
-    expect((await searchItemsByName('a', 3, db)).length).toBe(3);
+    const three = await searchItemsByName('a', 3, db);
+    expect(three).toHaveLength(3);
+    expect(three.every((d) => d.name.toLowerCase().startsWith('a'))).toBe(true);
+    expect(three.map((d) => d.name.toLowerCase())).toEqual(three.map((d) => d.name.toLowerCase()).sort());
+    expect(await searchItemsByName('zzzz-no-such-item', 3, db)).toEqual([]);
+  });
+
+  it('serves repeated lookups from memory until the active version changes', async () => {
+    await getDefinitions('InventoryItem', [2357297366, 25491192], db);
+    const bulkGet = vi.spyOn(db.definitions, 'bulkGet');
+    const again = await getDefinitions('InventoryItem', [2357297366, 25491192], db);
+    expect(again.get(2357297366)?.name).toBe('Witherhoard');
+    expect(again.has(25491192)).toBe(false);
+    expect(bulkGet).not.toHaveBeenCalled();
+  });
+
+  it('a fresh context reads the hot set stored by the worker in one row instead of one read per hash', async () => {
+    expect(await rememberHotItems([2357297366, 2376481550, 25491192], db)).toBe(2);
+    const fresh = new VaultRaiderDB(db.name);
+    const bulkGet = vi.spyOn(fresh.definitions, 'bulkGet');
+    const hot = await getDefinitions('InventoryItem', [2357297366, 2376481550], fresh);
+    expect([...hot.values()].map((d) => d.name)).toEqual(['Witherhoard', 'Anarchy']);
+    expect(bulkGet).not.toHaveBeenCalled();
+    const mixed = await getDefinitions('InventoryItem', [2357297366, 3487922223], fresh);
+    expect(mixed.get(3487922223)?.name).toBe('Microphasic Datalattice');
+    expect(bulkGet).toHaveBeenCalledOnce();
+    expect(bulkGet.mock.calls[0][0]).toEqual([[V1, 'InventoryItem', 3487922223]]);
+    fresh.close();
+  });
+
+  it('tells subscribers about account-sized item lookups only', async () => {
+    const seen = vi.fn();
+    const off = onBulkItemLookup(seen);
+    const all = Object.keys(fixtureTable('DestinyInventoryItemDefinition')).map(Number);
+    await getDefinitions('InventoryItem', all.slice(0, HOT_LOOKUP_MIN - 1), db);
+    expect(seen).not.toHaveBeenCalled();
+    await getDefinitions('InventoryItem', all.slice(0, HOT_LOOKUP_MIN), db);
+    off();
+    expect(seen).toHaveBeenCalledOnce();
+    expect(seen.mock.calls[0][0]).toHaveLength(HOT_LOOKUP_MIN);
   });
 
   it('does not download again when the version key is unchanged', async () => {
@@ -174,6 +218,7 @@ describe('first ingest of the fixture Manifest', () => {
       during.push((await getDefinitions('InventoryItem', [2357297366], db)).get(2357297366)?.name);
       return realBulkPut(...args);
     }) as never);
+    await rememberHotItems([2357297366], db);
     const result = await checkManifest(deps(source, { batchSize: 20 }));
     expect(result.outcome).toBe('updated');
     expect(during.length).toBeGreaterThan(3);
@@ -181,6 +226,24 @@ describe('first ingest of the fixture Manifest', () => {
     expect((await getDefinitions('InventoryItem', [2357297366], db)).get(2357297366)?.name).toBe('Witherhoard (v2)');
     expect(await versionsInDb()).toEqual([manifestVersionKey(path)]);
     expect(await db.manifestVersions.count()).toBe(1);
+    expect(await db.manifestNames.toCollection().primaryKeys()).toEqual([manifestVersionKey(path)]);
+    expect(await db.manifestHot.count()).toBe(0);
+  });
+
+  it('a failure while deleting the old version leaves the new one active; the next check cleans up', async () => {
+    const path = '/common/destiny2_content/sqlite/en/world_sql_content_v3.content';
+    const zip = await buildContentZip(smallTables([2357297366], ' (v3)'));
+    const source = fakeSource({ manifest: manifestWithPath(path, 'v3'), files: { [path]: zip } });
+    const names = vi.spyOn(db.manifestNames, 'delete').mockRejectedValueOnce(new Error('disk trouble'));
+    const result = await checkManifest(deps(source));
+    expect(result.outcome).toBe('updated');
+    names.mockRestore();
+    expect((await getActiveManifest(db))?.version).toBe(manifestVersionKey(path));
+    expect((await getDefinitions('InventoryItem', [2357297366], db)).get(2357297366)?.name).toBe('Witherhoard (v3)');
+    expect(await db.manifestVersions.count()).toBe(2);
+    expect((await checkManifest(deps(source))).outcome).toBe('unchanged');
+    expect(await db.manifestVersions.count()).toBe(1);
+    expect(await versionsInDb()).toEqual([manifestVersionKey(path)]);
   });
 
   it('rebuilds when our schema version changes even if Bungie’s path did not', async () => {
@@ -202,16 +265,9 @@ describe('a worker killed mid-ingest', () => {
       startedAt: 1,
     });
     await db.definitions.bulkPut(
-      [1, 2, 3].map((hash) => ({
-        version: stale,
-        table: 'InventoryItem' as const,
-        hash,
-        nameKey: 'x',
-        def: {} as never,
-      })),
+      [1, 2, 3].map((hash) => ({ version: stale, table: 'InventoryItem' as const, hash, json: '{}' })),
     );
-    // Rows without book-keeping (killed before the version row was written) must go too.
-    await db.definitions.put({ version: 'orphan', table: 'Class', hash: 9, nameKey: '', def: {} as never });
+    await db.manifestNames.put({ version: stale, entries: '[]' });
     await db.meta.put({ key: 'manifest.status', value: { stage: 'storing', percent: 40, updatedAt: 1 } });
 
     expect((await getActiveManifest(db))?.version).toBe(V1);
@@ -221,6 +277,7 @@ describe('a worker killed mid-ingest', () => {
     expect((await checkManifest(deps(source))).outcome).toBe('unchanged');
     expect(await versionsInDb()).toEqual([V1]);
     expect((await db.manifestVersions.toArray()).map((v) => v.version)).toEqual([V1]);
+    expect(await db.manifestNames.toCollection().primaryKeys()).toEqual([V1]);
     expect((await readStatus(db)).stage).toBe('ready');
   });
 });
@@ -340,6 +397,30 @@ describe.each([
     expect(await getActiveManifest(db)).toBeUndefined();
     expect((await readStatus(db)).error).toMatch(/will try again in a few minutes/);
     expect((await readStatus(db)).error).not.toMatch(/keeps using/);
+  });
+});
+
+describe('unzipping without DecompressionStream (fflate)', () => {
+  it('ingests the same rows', async () => {
+    vi.stubGlobal('DecompressionStream', undefined);
+    try {
+      const result = await checkManifest(deps(fakeSource()));
+      expect(result.outcome).toBe('updated');
+      expect((await getActiveManifest(db))?.rowCounts.InventoryItem).toBe(2864);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('still refuses a truncated zip', async () => {
+    vi.stubGlobal('DecompressionStream', undefined);
+    try {
+      const source = fakeSource({ files: { [fixturePath]: fixtureZip.slice(0, fixtureZip.length - 100) } });
+      const result = await checkManifest(deps(source));
+      expect(result.outcome === 'failed' && result.kind).toBe('corrupt');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
 

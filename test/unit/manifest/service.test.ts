@@ -3,18 +3,19 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { browser } from 'wxt/browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VaultRaiderDB } from '@/lib/db/schema';
-import { resolveItems } from '@/lib/manifest/lookup';
+import { getDefinitions, resolveItems } from '@/lib/manifest/lookup';
 import {
   ALARM_HOURLY,
   ALARM_RECHECK,
   ALARM_RETRY,
+  HOT_SET_DELAY_MS,
   manifestHandlers,
   RECHECK_MIN_INTERVAL_MS,
   requestRecheck,
   runManifestCheck,
   startManifestService,
 } from '@/lib/manifest/service';
-import { readStatus } from '@/lib/manifest/state';
+import { readActive, readStatus } from '@/lib/manifest/state';
 import { fakeSource, loadSqlNode } from './helpers';
 
 let db: VaultRaiderDB;
@@ -114,6 +115,26 @@ describe('Manifest service', () => {
     await new Promise((r) => setTimeout(r, 50));
     await runManifestCheck();
     expect(source.calls[0]).toBe('manifest');
+  });
+
+  it('stores the hot set after an account-sized lookup in the worker', async () => {
+    await settle();
+    const hashes = (
+      await db.definitions
+        .where('[version+table+hash]')
+        .between(
+          [(await readActive(db))!.version, 'InventoryItem'],
+          [(await readActive(db))!.version, 'InventoryItem', []],
+        )
+        .limit(150)
+        .primaryKeys()
+    ).map((k) => k[2]);
+    expect(hashes).toHaveLength(150);
+    await getDefinitions('InventoryItem', hashes, db);
+    await new Promise((r) => setTimeout(r, HOT_SET_DELAY_MS + 300));
+    const row = await db.manifestHot.toArray();
+    expect(row).toHaveLength(1);
+    expect(JSON.parse(row[0].items)).toHaveLength(hashes.length);
   });
 
   it('a worker restarted mid-ingest checks again at start', async () => {

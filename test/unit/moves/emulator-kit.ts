@@ -28,7 +28,7 @@ export interface Rig {
   profiles: ProfileService;
   executor: MoveExecutor;
   /** Drop the executor like a stopped worker and start a new one that resumes from the journal. */
-  restart(): Promise<MoveExecutor>;
+  restart(): Promise<number>;
   model(): Promise<InventoryModel>;
   truth(): Promise<InventoryModel>;
   close(): Promise<void>;
@@ -46,19 +46,19 @@ export interface RigOptions {
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const emu = await startEmulator({ enforceRateLimit: true, ...options.emulator });
   let token = String((await signIn(emu)).access_token);
-  const client = createBungieClient({
-    config: { origin: emu.url, apiKey: emu.apiKey },
-    timeoutMs: options.timeoutMs ?? 10_000,
-    tokens: {
-      accessToken: async () => token,
-      refreshAfterRejection: async () => (token = String((await signIn(emu)).access_token)),
-      signInError: () => new BungieError({ code: LocalCode.NotSignedIn }),
-    },
-  });
+  const tokens = {
+    accessToken: async () => token,
+    refreshAfterRejection: async () => (token = String((await signIn(emu)).access_token)),
+    signInError: () => new BungieError({ code: LocalCode.NotSignedIn }),
+  };
+  const config = { origin: emu.url, apiKey: emu.apiKey };
+  const client = createBungieClient({ config, timeoutMs: options.timeoutMs ?? 10_000, tokens });
+  // The emulator's truth is read on a client of its own, whose patience no fault test shortens.
+  const truthClient = createBungieClient({ config, tokens });
   const defs = loadDefinitions();
-  const fetchProfile = async (components: readonly number[]) =>
+  const fetchProfile = async (components: readonly number[], via = client) =>
     (
-      await getProfile(client.http, {
+      await getProfile(via.http, {
         destinyMembershipId: MEMBERSHIP_ID,
         membershipType: MEMBERSHIP_TYPE,
         components: [...components] as DestinyComponentType[],
@@ -81,8 +81,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     async restart() {
       rig.executor.halt();
       rig.executor = createMoveExecutor(deps);
-      await rig.executor.resume();
-      return rig.executor;
+      return rig.executor.resume();
     },
     async model() {
       const row = await getDb().profiles.get(PROFILE_KEY);
@@ -90,7 +89,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       return row.model;
     },
     async truth() {
-      return buildInventoryModel(await fetchProfile(MOVE_COMPONENTS), defs, { now: Date.now() });
+      return buildInventoryModel(await fetchProfile(MOVE_COMPONENTS, truthClient), defs, { now: Date.now() });
     },
     close: () => emu.close(),
   };
