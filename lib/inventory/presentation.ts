@@ -60,9 +60,11 @@ export function gridRows(model: InventoryModel): GridRow[] {
   for (const bucket of rows) {
     const cells = model.stores.map((store): GridCell => {
       if (store.kind === 'vault') {
+        // Account-wide buckets (consumables, mods) are the vault store's own; vault gear sits in General. Both
+        // show in the row of the bucket they belong to, but only the account-wide bucket counts against this row.
         const own = itemsIn(model, store, bucket.hash);
-        const items = bucket.accountWide ? own : [...own, ...(vaultByTarget.get(bucket.hash) ?? [])];
-        return { items, count: items.length, capacity: bucket.accountWide ? bucket.capacity : undefined };
+        const items = [...own, ...(vaultByTarget.get(bucket.hash) ?? [])];
+        return { items, count: own.length, capacity: bucket.accountWide ? bucket.capacity : undefined };
       }
       const items = bucket.accountWide ? [] : itemsIn(model, store, bucket.hash);
       return { items, count: items.length, capacity: bucket.accountWide ? undefined : bucket.capacity };

@@ -69,7 +69,11 @@ export function runManifestCheck({ force = false } = {}): Promise<CheckResult> {
     // otherwise be killed (and retried forever). Any API call resets that timer.
     const keepAlive = setInterval(() => void browser.runtime.getPlatformInfo().catch(() => undefined), 20_000);
     try {
-      const source = await d.getSource();
+      // Resolved inside the pipeline so that a client that cannot start (no API key…) becomes a status sentence.
+      const source: ManifestSource = {
+        getManifest: async () => (await d.getSource()).getManifest(),
+        download: async (path, onProgress, signal) => (await d.getSource()).download(path, onProgress, signal),
+      };
       const result = await checkManifest(
         { db: d.db, source, loadSql: d.loadSql, uiLanguage: d.uiLanguage(), now: d.now },
         { force },

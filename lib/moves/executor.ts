@@ -168,6 +168,48 @@ export function createMoveExecutor(deps: ExecutorDeps) {
   let halted = false;
   const recent: string[] = [];
 
+  // Patches of the cached model trail the calls: while one is being written, the next call is already on its way
+  // (a patch rewrites the whole cached row, which can take longer than Bungie's 0.1 s between calls).
+  let pendingSteps: PlanStep[] = [];
+  let patching: Promise<void> | undefined;
+  let patchFailed = false;
+
+  function queuePatch(step: PlanStep) {
+    pendingSteps.push(step);
+    patching ??= flushPatches().finally(() => (patching = undefined));
+  }
+
+  async function flushPatches() {
+    while (pendingSteps.length && !halted) {
+      const batch = pendingSteps;
+      pendingSteps = [];
+      try {
+        await deps.patch((m) => batch.reduce(applyStep, m));
+      } catch {
+        // The cache changed under us (a refresh landed mid-plan): the calls succeeded, only the picture is off.
+        patchFailed = true;
+      }
+    }
+  }
+
+  /** Wait until the cache shows every successful call; true when it could not (the caller reconciles). */
+  async function patchesSettled(): Promise<boolean> {
+    while (patching) await live(patching);
+    return takePatchFailure();
+  }
+
+  function takePatchFailure(): boolean {
+    const failed = patchFailed;
+    patchFailed = false;
+    return failed;
+  }
+
+  /**
+   * The model as the calls so far left it, while the queue keeps running: the next move plans from it without
+   * waiting for the cache write. Dropped when the queue empties (the cache may then be refreshed from Bungie).
+   */
+  let current: InventoryModel | undefined;
+
   /** Await something, then give up silently if the executor was dropped meanwhile (a stopped worker does nothing). */
   async function live<T>(work: Promise<T>): Promise<T> {
     const value = await work;
@@ -205,9 +247,11 @@ export function createMoveExecutor(deps: ExecutorDeps) {
       for (;;) {
         const next = await live(db.journal.where('status').anyOf('queued', 'running', 'interrupted').sortBy('id'));
         const job = next[0];
-        if (!job?.id) return;
+        if (!job?.id) break;
         await runJobSafely(job.id, job.data as JournalData, job.status !== 'queued');
       }
+      current = undefined;
+      if (await patchesSettled()) await live(readTruth());
     } catch (error) {
       if (!(error instanceof Halted)) throw error;
     }
@@ -228,6 +272,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
 
   /** Refetch the profile; GetProfile may be retried, unlike item calls. Undefined when Bungie can't be read. */
   async function readTruth(): Promise<InventoryModel | undefined> {
+    await patchesSettled();
     for (let attempt = 0; attempt < RECONCILE_ATTEMPTS; attempt++) {
       try {
         const model = await deps.reconcile();
@@ -260,7 +305,8 @@ export function createMoveExecutor(deps: ExecutorDeps) {
   }
 
   async function runJob(id: number, data: JournalData, resumed: boolean) {
-    let model = resumed ? await live(readTruth()) : await live(deps.model());
+    let model = resumed ? await live(readTruth()) : (current ?? (await live(deps.model())));
+    current = undefined;
     if (!model) {
       const reason = resumed
         ? 'Bungie.net could not be reached to check where your items are; refresh to see them.'
@@ -288,7 +334,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
       await saveJob(id, 'running', data);
 
       let failure: unknown;
-      let stale = false;
+      let stale: boolean;
       for (const [i, step] of plan.steps.entries()) {
         await setStatus({ jobId: id, state: 'running', step: i + 1, total: plan.steps.length, label: step.label });
         try {
@@ -300,18 +346,14 @@ export function createMoveExecutor(deps: ExecutorDeps) {
         }
         data.done = i + 1;
         data.calls = (data.calls ?? 0) + 1;
-        try {
-          model = (await live(deps.patch((m) => applyStep(m, step)))) ?? applyStep(model, step);
-        } catch (error) {
-          if (error instanceof Halted) throw error;
-          // The cache changed under us (a refresh landed mid-plan): the call succeeded, only our picture is off.
-          stale = true;
-        }
+        model = applyStep(model, step);
+        queuePatch(step);
         await saveJob(id, 'running', data);
-        if (stale) break;
       }
+      stale = takePatchFailure();
       if (!failure && !stale) {
         remember(plan.steps.at(-1)?.itemKey ?? intent.itemKey);
+        current = model;
         return finish(id, data, 'done', plan.summary);
       }
 

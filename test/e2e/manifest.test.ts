@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, truncateSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,9 +12,12 @@ import { buildExtension, launchExtension, ROOT, waitFor, type LaunchedExtension 
 const MAKE_MANIFEST = path.resolve(ROOT, '..', 'shared', 'tools', 'make-manifest.py');
 const WITHERHOARD = 2357297366;
 
+const generated: string[] = [];
+
 /** A fresh Manifest tree from the shared generator: a new seed gives a new content path (a new version). */
 function generateManifest(seed: number): string {
   const out = mkdtempSync(path.join(os.tmpdir(), `vr-manifest-${seed}-`));
+  generated.push(out);
   execFileSync('python3', [MAKE_MANIFEST, '--out', out, '--seed', String(seed)], { stdio: 'ignore' });
   return out;
 }
@@ -98,6 +101,7 @@ describe('Manifest pipeline in Chromium', () => {
   after(async () => {
     await ext?.close();
     await emu?.close();
+    for (const dir of generated) rmSync(dir, { recursive: true, force: true });
   });
 
   it('first run ingests the Manifest; the side panel shows progress, then the data is there', async () => {

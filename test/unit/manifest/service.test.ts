@@ -94,6 +94,21 @@ describe('Manifest service', () => {
     expect((await readStatus(db)).stage).toBe('ready');
   });
 
+  it('a Bungie client that cannot start becomes a status sentence and a retry, not an unhandled error', async () => {
+    await settle();
+    startManifestService({
+      db,
+      getSource: () => Promise.reject(Object.assign(new Error('no key'), { userMessage: 'No Bungie API key is set.' })),
+      loadSql: loadSqlNode,
+      uiLanguage: () => 'en-US',
+      now: () => now,
+    });
+    const result = await runManifestCheck();
+    expect(result.outcome).toBe('failed');
+    expect((await readStatus(db)).error).toMatch(/^No Bungie API key is set\. Vault Raider keeps using/);
+    expect(await browser.alarms.get(ALARM_RETRY)).toBeDefined();
+  });
+
   it('rechecks on unresolved hashes at most every 5 minutes', async () => {
     await settle();
     source.calls.length = 0;

@@ -11,7 +11,7 @@ import { inventoryDigest } from '@/lib/inventory/apply-step';
 import { buildInventoryModel } from '@/lib/inventory/model';
 import type { InventoryModel } from '@/lib/inventory/types';
 import { createMoveExecutor, type MoveExecutor } from '@/lib/moves/executor';
-import { createMoveDeps } from '@/lib/moves/service';
+import { createMoveDeps } from '@/lib/moves/deps';
 import { createProfileService, PROFILE_COMPONENTS, profileKey, type ProfileService } from '@/lib/profile/service';
 import { startEmulator, type Emulator, type EmulatorOptions } from '@/test/fake-bungie';
 import { loadDefinitions } from '../inventory/fixtures';
@@ -72,7 +72,12 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     definitionsFor: async () => defs,
   });
   await profiles.refresh({ force: true, reconcile: true });
-  const deps = createMoveDeps({ http: client.http, membership: async () => MEMBERSHIP, profiles, settleMs: options.settleMs ?? 600 });
+  const deps = createMoveDeps({
+    http: client.http,
+    membership: async () => MEMBERSHIP,
+    profiles,
+    settleMs: options.settleMs ?? 600,
+  });
   const rig: Rig = {
     emu,
     client,

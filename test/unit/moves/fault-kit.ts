@@ -34,27 +34,51 @@ export function randomIntent(model: InventoryModel, random: () => number): MoveI
   for (;;) {
     const kind = random();
     if (kind < 0.22) {
-      const item = pick(random, items.filter((i) => gear(i) && i.location === 'vault'));
+      const item = pick(
+        random,
+        items.filter((i) => gear(i) && i.location === 'vault'),
+      );
       if (item) return { kind: 'move', itemKey: item.key, to: character().id };
     } else if (kind < 0.4) {
-      const item = pick(random, items.filter((i) => gear(i) && i.owner !== VAULT_ID && i.location !== 'postmaster'));
+      const item = pick(
+        random,
+        items.filter((i) => gear(i) && i.owner !== VAULT_ID && i.location !== 'postmaster'),
+      );
       if (item) {
         const others = characters.filter((c) => c.id !== item.owner);
         const to = random() < 0.4 ? VAULT_ID : pick(random, others)!.id;
         return { kind: 'move', itemKey: item.key, to };
       }
     } else if (kind < 0.6) {
-      const item = pick(random, items.filter((i) => gear(i) && i.equippable && !i.equipped && i.location !== 'postmaster'));
-      const target = item && pick(random, characters.filter((c) => classCanEquip(item, c)));
+      const item = pick(
+        random,
+        items.filter((i) => gear(i) && i.equippable && !i.equipped && i.location !== 'postmaster'),
+      );
+      const target =
+        item &&
+        pick(
+          random,
+          characters.filter((c) => classCanEquip(item, c)),
+        );
       if (item && target) return { kind: 'equip', itemKey: item.key, characterId: target.id };
     } else if (kind < 0.68) {
-      const item = pick(random, items.filter((i) => gear(i) && i.isExotic && !i.equipped && i.location !== 'postmaster'));
-      const target = item && pick(random, characters.filter((c) => classCanEquip(item, c)));
+      const item = pick(
+        random,
+        items.filter((i) => gear(i) && i.isExotic && !i.equipped && i.location !== 'postmaster'),
+      );
+      const target =
+        item &&
+        pick(
+          random,
+          characters.filter((c) => classCanEquip(item, c)),
+        );
       if (item && target) return { kind: 'equip', itemKey: item.key, characterId: target.id };
     } else if (kind < 0.84) {
       const stack = pick(
         random,
-        items.filter((i) => !i.isInstanced && i.resolved && i.transferable && i.quantity > 1 && i.location !== 'postmaster'),
+        items.filter(
+          (i) => !i.isInstanced && i.resolved && i.transferable && i.quantity > 1 && i.location !== 'postmaster',
+        ),
       );
       if (stack) {
         const amount = 1 + Math.floor(random() * (stack.quantity - 1));
@@ -62,10 +86,16 @@ export function randomIntent(model: InventoryModel, random: () => number): MoveI
         return { kind: 'move', itemKey: stack.key, to, amount };
       }
     } else if (kind < 0.92) {
-      const item = pick(random, items.filter((i) => i.location === 'postmaster'));
+      const item = pick(
+        random,
+        items.filter((i) => i.location === 'postmaster'),
+      );
       if (item) return { kind: 'pull', itemKey: item.key };
     } else {
-      const item = pick(random, items.filter((i) => i.lockable && i.itemInstanceId));
+      const item = pick(
+        random,
+        items.filter((i) => i.lockable && i.itemInstanceId),
+      );
       if (item) return { kind: 'lock', itemKey: item.key, locked: !item.locked };
     }
   }

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { startEmulator, type Emulator } from '../fake-bungie/index';
+import { buildExtension, launchExtension, ROOT, waitFor, type LaunchedExtension } from './harness';
+
+/** Everything a GetProfile capture holds, counted straight from the JSON (not through our model). */
+function countProfileItems(file: string): { total: number; vault: number } {
+  const { Response: r } = JSON.parse(readFileSync(file, 'utf8'));
+  const chars = (o: Record<string, { items: unknown[] }>) => Object.values(o).reduce((n, c) => n + c.items.length, 0);
+  const profileItems = r.profileInventory.data.items as { bucketHash: number }[];
+  return {
+    total: profileItems.length + chars(r.characterInventories.data) + chars(r.characterEquipment.data),
+    vault: profileItems.filter((i) => i.bucketHash === 138197802).length,
+  };
+}
+
+describe('inventory: a full account in the side panel and the popup', () => {
+  let emulator: Emulator;
+  let ext: LaunchedExtension;
+  let expected: { total: number; vault: number };
+  let panel: Page;
+
+  before(async () => {
+    // A full account: the real profile with its vault filled to the General bucket's capacity.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vr-e2e-inv-'));
+    const profileFile = path.join(dir, 'profile.json');
+    execFileSync('python3', [
+      path.resolve(ROOT, '../shared/tools/make-manifest.py'),
+      ...['--out', path.join(dir, 'm'), '--profile-out', profileFile, '--vault-fill', '1300', '--quiet'],
+    ]);
+    expected = countProfileItems(profileFile);
+    emulator = await startEmulator({ manifestDir: path.join(dir, 'm'), profileFile });
+    const extDir = await buildExtension({
+      mode: 'test',
+      env: {
+        WXT_BUNGIE_ORIGIN: emulator.url,
+        WXT_BUNGIE_API_KEY: emulator.apiKey,
+        WXT_BUNGIE_CLIENT_ID: emulator.clientId,
+        WXT_BUNGIE_CLIENT_SECRET: emulator.clientSecret ?? '',
+      },
+    });
+    ext = await launchExtension(extDir);
+    const popup = await ext.openPage('popup');
+    await popup.locator('#sign-in').click();
+    await popup.locator('#bungie-name').waitFor({ timeout: 30_000 });
+    await popup.close();
+  });
+  after(async () => {
+    await ext?.close();
+    await emulator?.close();
+  });
+
+  it('the side panel shows every item of the account, with the vault at its capacity', async () => {
+    panel = await ext.openPage('sidepanel');
+    await panel.locator('.inventory-grid .item-tile').first().waitFor({ timeout: 60_000 });
+    const tiles = await panel.locator('.inventory-grid .item-tile').count();
+    assert.equal(tiles, expected.total);
+    const vaultHeader = await panel.locator('.store-header.vault .fill').textContent();
+    assert.equal(vaultHeader?.trim(), `${expected.vault}/1300`);
+    assert.match((await panel.locator('[data-testid="age"]').textContent()) ?? '', /updated/);
+    // Tiles are focusable and speak: name, tier and type, power.
+    const label = await panel.locator('.inventory-grid .item-tile.exotic').first().getAttribute('aria-label');
+    assert.match(label ?? '', /Exotic .+, \d+ power/);
+    await ext.screenshot(panel, 'inventory-sidepanel-full-account');
+  });
+
+  it('item details appear on hover and on keyboard focus', async () => {
+    const tile = panel.locator('.inventory-grid .item-tile.exotic').first();
+    const name = (await tile.getAttribute('aria-label'))?.split(',')[0];
+    await tile.hover();
+    const details = panel.locator('.item-details');
+    await details.waitFor();
+    assert.equal((await details.locator('h2').textContent())?.trim(), name);
+    await waitFor(() => details.locator('.stats li').count(), { what: 'stat bars' });
+    await ext.screenshot(panel, 'inventory-item-details');
+    await panel.mouse.move(2, 2);
+    await details.waitFor({ state: 'detached' });
+    await tile.focus();
+    await details.waitFor();
+  });
+
+  it('search dims what does not match and explains a query it cannot read', async () => {
+    await panel.fill('#inventory-search', 'is:exotic is:weapon');
+    const count = Number((await panel.locator('.match-count').textContent())?.match(/\d+/)?.[0]);
+    assert.ok(count > 0);
+    const dimmed = await panel.locator('.inventory-grid .item-tile.dimmed').count();
+    assert.equal(dimmed, expected.total - count);
+    await panel.mouse.move(2, 2);
+    await ext.screenshot(panel, 'inventory-search');
+    await panel.fill('#inventory-search', 'is:exotic (');
+    assert.match((await panel.locator('.search-error').textContent()) ?? '', /Expected a search term/);
+    await panel.fill('#inventory-search', '');
+  });
+
+  it('the popup opens from the cache with equipped gear, vault fill and quick find', async () => {
+    // Make Bungie slow: the popup must not wait for it.
+    emulator.control.fault({ route: /\/Profile\/\d+\/$/, kind: 'delay', ms: 5000, times: 3 });
+    const popup = await ext.openPage('popup');
+    await popup.setViewportSize({ width: 400, height: 600 });
+    const started = Date.now();
+    await popup.locator('.popup-summary .item-tile').first().waitFor({ timeout: 3000 });
+    assert.ok(Date.now() - started < 3000);
+    assert.match((await popup.locator('.popup-summary .vault').textContent()) ?? '', new RegExp(`${expected.vault}/1300`));
+    await popup.fill('#quick-find', 'is:exotic is:weapon');
+    await popup.locator('.results .result').first().waitFor();
+    await ext.screenshot(popup, 'inventory-popup');
+    emulator.control.clearFaults();
+  });
+});
