@@ -6,6 +6,7 @@ import { manifestHandlers, startManifestService } from '@/lib/manifest/service';
 import { alertHandlers, startAlertService } from '@/lib/alerts/service';
 import { defaultAlertDeps } from '@/lib/alerts/deps';
 import { profileService } from '@/lib/profile/service';
+import { startMoveService } from '@/lib/moves/service';
 
 export default defineBackground({
   main() {
@@ -15,6 +16,7 @@ export default defineBackground({
     const profiles = profileService();
     const handlers: Partial<Handlers> = {
       ...profiles.handlers,
+      ...startMoveService(profiles).handlers,
       ...authHandlers,
       ...manifestHandlers,
       ...alertHandlers,

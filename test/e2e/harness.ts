@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
@@ -19,8 +19,20 @@ export interface BuildOptions {
 /** Build the extension into a fresh folder (so parallel builds never collide) and return the unpacked path. */
 export async function buildExtension({ mode = 'test', env = {} }: BuildOptions = {}): Promise<string> {
   const outBase = mkdtempSync(path.join(os.tmpdir(), 'vr-build-'));
+  cleanupOnExit(outBase);
   await run('npx', ['wxt', 'build', '--mode', mode], { ...env, VR_OUT_DIR: outBase });
   return path.join(outBase, mode === 'production' ? 'chrome-mv3' : `chrome-mv3-${mode}`);
+}
+
+const temporaryDirs = new Set<string>();
+/** Remove the build and browser-profile folders this process made when it exits. */
+function cleanupOnExit(dir: string) {
+  if (!temporaryDirs.size) {
+    process.once('exit', () => {
+      for (const d of temporaryDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  temporaryDirs.add(dir);
 }
 
 function run(cmd: string, args: string[], env: Record<string, string>): Promise<void> {
@@ -71,15 +83,14 @@ export async function launchExtension(
   extDir: string,
   { headed = false, userDataDir }: { headed?: boolean; userDataDir?: string } = {},
 ): Promise<LaunchedExtension> {
-  const context = await chromium.launchPersistentContext(
-    userDataDir ?? mkdtempSync(path.join(os.tmpdir(), 'vr-profile-')),
-    {
-      executablePath: CHROMIUM,
-      headless: !headed,
-      args: chromiumArgs(extDir, headed),
-      viewport: { width: 1280, height: 860 },
-    },
-  );
+  const profileDir = userDataDir ?? mkdtempSync(path.join(os.tmpdir(), 'vr-profile-'));
+  if (!userDataDir) cleanupOnExit(profileDir);
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: !headed,
+    args: chromiumArgs(extDir, headed),
+    viewport: { width: 1280, height: 860 },
+  });
   const consoleLines: string[] = [];
   let [worker] = context.serviceWorkers();
   worker ??= await context.waitForEvent('serviceworker');
