@@ -14,8 +14,8 @@ import { BUCKETS, VAULT_ID, type InventoryItem, type InventoryModel, type ItemLo
  * - PullFromPostmaster: Lost Items → the owner's bucket (account-wide items → the account-wide bucket).
  * - EquipItem: the item becomes the equipped one of its bucket and the previous one stays there unequipped.
  * - SetItemLockState: only the lock flag changes.
- * Stacks: Bungie moves an amount of an item hash, not a particular stack. The amount is taken from the named stack
- * first, then from the other stacks of that hash in the same bucket (last first); it tops up partial stacks at the
+ * Stacks: Bungie moves an amount of an item hash, not a particular stack. The amount is taken from the stacks of that
+ * hash in the same bucket, last first (so full stacks stay whole); it tops up partial stacks at the
  * destination in bucket order and opens new stacks of at most maxStackSize for the rest. Emptied stacks vanish.
  * Throws when the step could not have succeeded on this model (a programming error, not a game condition).
  */
@@ -97,11 +97,9 @@ function moveUnits(
     return withBuckets({ ...model, items }, bucketUpdates(from, fromKeys, to, toKeys));
   }
 
-  // Take the amount: the named stack first, then its siblings from the end of the bucket.
-  const sources = [
-    item.key,
-    ...fromKeys.filter((k) => k !== item.key && items[k]?.itemHash === item.itemHash).reverse(),
-  ];
+  // Take the amount from the stacks of that hash, last first: the call names a hash, not a stack, so which stack
+  // shrinks is Bungie's choice, and taking from the end keeps full stacks whole.
+  const sources = fromKeys.filter((k) => items[k]?.itemHash === item.itemHash).reverse();
   let left = amount;
   for (const key of sources) {
     if (left === 0) break;

@@ -2,7 +2,7 @@ import { getDb, type JournalRow } from '../db/schema';
 import { applyStep } from '../inventory/apply-step';
 import { homePlace, placeOf, samePlace, type Place } from '../inventory/plan-capacity';
 import { planMove, type MoveIntent, type PlanStep } from '../inventory/plan-moves';
-import { BUCKETS, type InventoryItem, type InventoryModel } from '../inventory/types';
+import { BUCKETS, VAULT_ID, type InventoryItem, type InventoryModel } from '../inventory/types';
 import type { HandlerSet } from '../messages';
 import type { MoveMessages } from './messages';
 import { answerMayBeLost, describeLocation, failureSentence, worthReplanning, type Origin } from './sentences';
@@ -76,6 +76,7 @@ const MAX_REPLANS = 3;
 const RECONCILE_ATTEMPTS = 3;
 /** Moves whose items stay protected from being moved aside by later moves (a bulk move must not undo itself). */
 const RECENT_MOVES = 50;
+const RECENT_MS = 10 * 60_000;
 
 class Halted extends Error {}
 
@@ -139,7 +140,7 @@ function currentIntent(model: InventoryModel, data: JournalData): MoveIntent {
   const rank = (i: InventoryItem) => {
     if (intent.kind === 'pull') return i.location === 'postmaster' && samePlace(placeOf(i), goal.from) ? 0 : 9;
     if (i.location === 'postmaster' && !samePlace(placeOf(i), goal.from)) return 9;
-    if (samePlace(placeOf(i), { storeId: 'vault', bucketHash: BUCKETS.General }) && goal.from.storeId !== 'vault') {
+    if (samePlace(placeOf(i), { storeId: VAULT_ID, bucketHash: BUCKETS.General }) && goal.from.storeId !== VAULT_ID) {
       return 0;
     }
     return samePlace(placeOf(i), goal.from) ? 1 : 2;
@@ -166,7 +167,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
   let running: Promise<void> | undefined;
   let lastUndoable: number | undefined;
   let halted = false;
-  const recent: string[] = [];
+  let recent: { key: string; at: number }[] = [];
 
   // Patches of the cached model trail the calls: while one is being written, the next call is already on its way
   // (a patch rewrites the whole cached row, which can take longer than Bungie's 0.1 s between calls).
@@ -300,8 +301,13 @@ export function createMoveExecutor(deps: ExecutorDeps) {
   }
 
   function remember(key: string) {
-    recent.push(key);
+    recent.push({ key, at: now() });
     if (recent.length > RECENT_MOVES) recent.shift();
+  }
+
+  function protectedKeys(): string[] {
+    recent = recent.filter((r) => now() - r.at < RECENT_MS);
+    return recent.map((r) => r.key);
   }
 
   async function runJob(id: number, data: JournalData, resumed: boolean) {
@@ -322,7 +328,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
         return finish(id, data, 'done', `${name()} finished moving.`);
       }
       const intent = currentIntent(model, data);
-      const plan = planMove(model, intent, { protectedKeys: recent });
+      const plan = planMove(model, intent, { protectedKeys: protectedKeys() });
       if (!plan.ok) {
         // Part of the move may have happened: say where the item is now.
         const where = data.steps.length ? ` ${describeLocation(model, model.items[intent.itemKey], name())}.` : '';
@@ -334,7 +340,6 @@ export function createMoveExecutor(deps: ExecutorDeps) {
       await saveJob(id, 'running', data);
 
       let failure: unknown;
-      let stale: boolean;
       for (const [i, step] of plan.steps.entries()) {
         await setStatus({ jobId: id, state: 'running', step: i + 1, total: plan.steps.length, label: step.label });
         try {
@@ -350,7 +355,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
         queuePatch(step);
         await saveJob(id, 'running', data);
       }
-      stale = takePatchFailure();
+      const stale = takePatchFailure();
       if (!failure && !stale) {
         remember(plan.steps.at(-1)?.itemKey ?? intent.itemKey);
         current = model;
@@ -377,6 +382,11 @@ export function createMoveExecutor(deps: ExecutorDeps) {
 
   async function finish(id: number, data: JournalData, state: 'done' | 'failed', message: string) {
     data.message = message;
+    // "Done" should not show before the views do; only a bulk move (more queued) lets the cache trail a little.
+    if ((await live(db.journal.where('status').equals('queued').count())) === 0 && (await patchesSettled())) {
+      current = undefined;
+      await live(readTruth());
+    }
     await saveJob(id, state, data);
     await setStatus({ jobId: id, state, step: data.done, total: data.steps.length, label: '', message });
     if (state === 'done' && !data.undo && data.steps.some((s) => s.action !== 'lock')) lastUndoable = id;
@@ -455,7 +465,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     previewMove: async (intent) => {
       const model = await deps.model();
       if (!model) return { ok: false, reason: 'Your inventory is not loaded yet.' };
-      const plan = planMove(model, intent, { protectedKeys: recent });
+      const plan = planMove(model, intent, { protectedKeys: protectedKeys() });
       return plan.ok ? { ok: true, steps: plan.steps.map((s) => s.label), summary: plan.summary } : plan;
     },
     runMove: async (intent) => ({ jobId: await enqueue(intent) }),

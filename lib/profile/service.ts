@@ -66,6 +66,8 @@ export function createProfileService(deps: ProfileServiceDeps) {
   const now = deps.now ?? Date.now;
   const db = getDb();
   let inFlight: Promise<Awaited<ReturnType<typeof refresh>>> | undefined;
+  /** Counts local patches (the move executor): a response fetched before one of them must not undo it. */
+  let patches = 0;
   let openViews = 0;
   let playing = false;
 
@@ -84,6 +86,7 @@ export function createProfileService(deps: ProfileServiceDeps) {
       await db.meta.put({ key: ACTIVE_PROFILE_KEY, value: key });
       return { refreshed: false, mintedAt: row?.mintedAt, reason: 'fresh' };
     }
+    const patchesBefore = patches;
     const profile = await deps.fetchProfile(membership, PROFILE_COMPONENTS);
     const mintedAt = mintedAtOf(profile);
     const defs = await deps.definitionsFor(profile);
@@ -95,6 +98,9 @@ export function createProfileService(deps: ProfileServiceDeps) {
       const current = await db.profiles.get(key);
       await db.meta.put({ key: ACTIVE_PROFILE_KEY, value: key });
       if (current && current.mintedAt > mintedAt) return false;
+      // A move landed while this answer was on its way: it may predate the move, and the patched cache is newer.
+      // (A reconcile is never raced by a patch: the executor settles its patches before asking for one.)
+      if (!reconcile && patches !== patchesBefore) return false;
       await db.profiles.put({ key, mintedAt, fetchedAt: now(), profile, model });
       return true;
     });
@@ -141,6 +147,7 @@ export function createProfileService(deps: ProfileServiceDeps) {
       const row = await db.profiles.get(key);
       if (!row?.model) return undefined;
       const model = update(row.model);
+      patches++;
       await db.profiles.update(key, { model });
       return model;
     });

@@ -104,10 +104,10 @@ describe('applyStep: the effect of one successful Bungie call', () => {
 
   it.each([
     // amount, vault stacks after, account-wide stacks after
-    [3, ['V1:5', 'V2:4'], ['A1:10']],
-    [8, ['V2:4'], ['A1:10', `9@vault@${Consumables}#0:5`]],
+    [3, ['V1:8', 'V2:1'], ['A1:10']],
+    [8, ['V1:4'], ['A1:10', `9@vault@${Consumables}#0:5`]],
     [12, [], ['A1:10', `9@vault@${Consumables}#0:9`]],
-  ])('stack of %i from the vault: takes the named stack first, tops up, opens new stacks', (amount, vault, account) => {
+  ])('stack of %i from the vault: takes from the last stacks first (as Bungie), tops up, opens new stacks', (amount, vault, account) => {
     const model = tinyModel(stackSpec);
     const after = applyStep(model, transfer('V1', HUNTER, false, amount, 9));
     expect(where(after, VAULT_ID, General)).toEqual(vault);

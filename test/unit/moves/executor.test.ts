@@ -9,7 +9,13 @@ import { getDb } from '@/lib/db/schema';
 import { applyStep, inventoryDigest } from '@/lib/inventory/apply-step';
 import type { PlanStep } from '@/lib/inventory/plan-types';
 import { VAULT_ID, type InventoryItem, type InventoryModel } from '@/lib/inventory/types';
-import { createMoveExecutor, MOVE_STATUS_KEY, type ExecutorDeps, type JournalData, type MoveStatus } from '@/lib/moves/executor';
+import {
+  createMoveExecutor,
+  MOVE_STATUS_KEY,
+  type ExecutorDeps,
+  type JournalData,
+  type MoveStatus,
+} from '@/lib/moves/executor';
 import { loadFixtureModel } from '../inventory/fixtures';
 
 const fixture = loadFixtureModel();
@@ -57,7 +63,9 @@ function pretendBungie(start: InventoryModel = fixture): Pretend {
 
 const characters = fixture.stores.filter((s) => s.kind === 'character');
 const items = Object.values(fixture.items);
-const vaultWeapon = items.find((i) => i.location === 'vault' && i.isWeapon && i.isInstanced && i.transferable && !i.isExotic)!;
+const vaultWeapon = items.find(
+  (i) => i.location === 'vault' && i.isWeapon && i.isInstanced && i.transferable && !i.isExotic,
+)!;
 /** A weapon on a character, not equipped, whose bucket on the other characters has room. */
 const characterWeapon = items.find(
   (i) => i.owner !== VAULT_ID && i.location === 'inventory' && i.isWeapon && i.isInstanced && i.transferable,
@@ -120,7 +128,11 @@ describe('move executor', () => {
   it('re-plans from the fresh profile after 1642 and finishes', async () => {
     const p = pretendBungie();
     p.failCall(1, new BungieError({ code: ErrorCode.DestinyNoRoomInDestination }));
-    const result = await run(createMoveExecutor(p.deps), { kind: 'move', itemKey: vaultWeapon.key, to: characters[1].id });
+    const result = await run(createMoveExecutor(p.deps), {
+      kind: 'move',
+      itemKey: vaultWeapon.key,
+      to: characters[1].id,
+    });
     expect(result.status).toBe('done');
     expect(result.data.replans).toBe(1);
     expect(p.reconciles).toBe(1);
@@ -130,7 +142,11 @@ describe('move executor', () => {
   it('does not repeat a call whose answer was lost but which Bungie applied', async () => {
     const p = pretendBungie();
     p.failCall(1, new BungieError({ code: LocalCode.Timeout }), true);
-    const result = await run(createMoveExecutor(p.deps), { kind: 'move', itemKey: vaultWeapon.key, to: characters[2].id });
+    const result = await run(createMoveExecutor(p.deps), {
+      kind: 'move',
+      itemKey: vaultWeapon.key,
+      to: characters[2].id,
+    });
     expect(result.status).toBe('done');
     expect(p.calls.filter((c) => c.itemKey === vaultWeapon.key)).toHaveLength(1);
     expect(p.server().items[vaultWeapon.key].owner).toBe(characters[2].id);

@@ -116,8 +116,8 @@ export function faultRun(seed: number, sequences: number, vault: 'roomy' | 'full
     const log = rig.emu.control.requests();
     const calls = log.filter((r) => r.path.includes('/Actions/Items/')).length;
     const profiles = log.filter((r) => r.path.includes('/Profile/')).length;
-    console.log(JSON.stringify({ calls, profiles }));
-    console.log(JSON.stringify({ seed, vault, ms: Date.now() - started, ...figures, stackSplits: stackSplits.length }));
+    const ms = Date.now() - started;
+    console.log(JSON.stringify({ seed, vault, ms, calls, profiles, ...figures, stackSplits: stackSplits.length }));
     expect(stats.sequences).toBe(sequences);
     expect(stats.cutMidPlan).toBeGreaterThan(0);
     expect(stats.done).toBeGreaterThan(stats.moves / 3);

@@ -6,20 +6,46 @@ import { loadFixtureModel } from '../inventory/fixtures';
 
 const model = loadFixtureModel();
 const hunter = model.stores.find((s) => s.name === 'Hunter')!;
-const onHunter = Object.values(model.items).find((i) => i.owner === hunter.id && i.location === 'inventory' && i.isWeapon)!;
+const onHunter = Object.values(model.items).find(
+  (i) => i.owner === hunter.id && i.location === 'inventory' && i.isWeapon,
+)!;
 const origin = { owner: hunter.id, equipped: false, name: onHunter.name };
 const still = `${onHunter.name} is still on your Hunter.`;
 
 describe('failure sentences', () => {
   it.each([
-    [ErrorCode.DestinyCannotPerformActionAtThisLocation, `Bungie says you are in an activity that doesn't allow moving items; ${still}`, false],
+    [
+      ErrorCode.DestinyCannotPerformActionAtThisLocation,
+      `Bungie says you are in an activity that doesn't allow moving items; ${still}`,
+      false,
+    ],
     [ErrorCode.SystemDisabled, `Bungie.net is down for maintenance, so the move stopped; ${still}`, false],
     [ErrorCode.ThrottleLimitExceeded, `Bungie asked Vault Raider to slow down, so the move stopped; ${still}`, true],
-    [ErrorCode.PerEndpointRequestThrottleExceeded, `Bungie asked Vault Raider to slow down, so the move stopped; ${still}`, true],
-    [ErrorCode.DestinyNoRoomInDestination, `There was no room where ${onHunter.name} was going, even after planning again; ${still}`, true],
-    [ErrorCode.DestinyCannotPerformActionOnEquippedItem, `${onHunter.name} is equipped and nothing could take its place; ${still}`, true],
-    [ErrorCode.DestinyItemNotFound, `${onHunter.name} was not where Vault Raider expected (it may have moved in game); ${still}`, true],
-    [ErrorCode.DestinyItemUniqueEquipRestricted, `Only one exotic weapon and one exotic armor piece can be equipped at a time; ${still}`, true],
+    [
+      ErrorCode.PerEndpointRequestThrottleExceeded,
+      `Bungie asked Vault Raider to slow down, so the move stopped; ${still}`,
+      true,
+    ],
+    [
+      ErrorCode.DestinyNoRoomInDestination,
+      `There was no room where ${onHunter.name} was going, even after planning again; ${still}`,
+      true,
+    ],
+    [
+      ErrorCode.DestinyCannotPerformActionOnEquippedItem,
+      `${onHunter.name} is equipped and nothing could take its place; ${still}`,
+      true,
+    ],
+    [
+      ErrorCode.DestinyItemNotFound,
+      `${onHunter.name} was not where Vault Raider expected (it may have moved in game); ${still}`,
+      true,
+    ],
+    [
+      ErrorCode.DestinyItemUniqueEquipRestricted,
+      `Only one exotic weapon and one exotic armor piece can be equipped at a time; ${still}`,
+      true,
+    ],
     [LocalCode.Timeout, `Bungie.net did not answer, so the move stopped; ${still}`, true],
     [LocalCode.BungieTrouble, `Bungie is having trouble right now, so the move stopped; ${still}`, true],
   ])('code %i', (code, sentence, replan) => {
