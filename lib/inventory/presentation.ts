@@ -2,12 +2,17 @@ import { BUCKETS, VAULT_ID, type InventoryItem, type InventoryModel, type StoreM
 
 /** Tier names as the views colour them (Bungie's TierType: 6 Exotic, 5 Legendary, 4 Rare, 3 Uncommon, 2 Common). */
 export function tierClass(tierType: number): string {
-  return ({ 6: 'exotic', 5: 'legendary', 4: 'rare', 3: 'uncommon', 2: 'common' } as Record<number, string>)[tierType] ?? 'basic';
+  return (
+    ({ 6: 'exotic', 5: 'legendary', 4: 'rare', 3: 'uncommon', 2: 'common' } as Record<number, string>)[tierType] ??
+    'basic'
+  );
 }
 
 /** DamageType enum → the name the views and search use. */
 export function damageName(damageType: number | undefined): string | undefined {
-  return ({ 1: 'kinetic', 2: 'arc', 3: 'solar', 4: 'void', 6: 'stasis', 7: 'strand' } as Record<number, string>)[damageType ?? -1];
+  return ({ 1: 'kinetic', 2: 'arc', 3: 'solar', 4: 'void', 6: 'stasis', 7: 'strand' } as Record<number, string>)[
+    damageType ?? -1
+  ];
 }
 
 /** What a screen reader says for a tile: name, tier and type, power, and the states a player cares about. */
@@ -78,7 +83,9 @@ export function gridRows(model: InventoryModel): GridRow[] {
     out.push({
       bucketHash: BUCKETS.General,
       name: 'Other',
-      cells: model.stores.map((s) => (s.kind === 'vault' ? { items: leftovers, count: leftovers.length } : { items: [], count: 0 })),
+      cells: model.stores.map((s) =>
+        s.kind === 'vault' ? { items: leftovers, count: leftovers.length } : { items: [], count: 0 },
+      ),
     });
   }
   return out;
@@ -86,6 +93,8 @@ export function gridRows(model: InventoryModel): GridRow[] {
 
 /** Items of one store in one bucket, equipped first. */
 export function itemsIn(model: InventoryModel, store: StoreModel, bucketHash: number): InventoryItem[] {
-  const items = (store.buckets[bucketHash] ?? []).map((k) => model.items[k]).filter((i): i is InventoryItem => Boolean(i));
+  const items = (store.buckets[bucketHash] ?? [])
+    .map((k) => model.items[k])
+    .filter((i): i is InventoryItem => Boolean(i));
   return items.sort((a, b) => Number(b.equipped) - Number(a.equipped));
 }

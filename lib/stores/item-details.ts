@@ -48,7 +48,10 @@ export const useItemDetailsStore = defineStore('itemDetails', () => {
     const rawStats = item.stats?.length
       ? item.stats
       : Object.entries(def?.stats ?? {}).map(([statHash, value]) => ({ statHash: Number(statHash), value }));
-    const statDefs = await getDefinitions('Stat', rawStats.map((s) => s.statHash));
+    const statDefs = await getDefinitions(
+      'Stat',
+      rawStats.map((s) => s.statHash),
+    );
     const stats = rawStats
       .map((s) => ({ ...s, name: statDefs.get(s.statHash)?.name ?? '' }))
       // Power is shown on its own; a zero base stat is one the item does not really have.

@@ -105,7 +105,10 @@ describe('inventory: a full account in the side panel and the popup', () => {
     const started = Date.now();
     await popup.locator('.popup-summary .item-tile').first().waitFor({ timeout: 3000 });
     assert.ok(Date.now() - started < 3000);
-    assert.match((await popup.locator('.popup-summary .vault').textContent()) ?? '', new RegExp(`${expected.vault}/1300`));
+    assert.match(
+      (await popup.locator('.popup-summary .vault').textContent()) ?? '',
+      new RegExp(`${expected.vault}/1300`),
+    );
     await popup.fill('#quick-find', 'is:exotic is:weapon');
     await popup.locator('.results .result').first().waitFor();
     await ext.screenshot(popup, 'inventory-popup');

@@ -107,13 +107,16 @@ describe('applyStep: the effect of one successful Bungie call', () => {
     [3, ['V1:8', 'V2:1'], ['A1:10']],
     [8, ['V1:4'], ['A1:10', `9@vault@${Consumables}#0:5`]],
     [12, [], ['A1:10', `9@vault@${Consumables}#0:9`]],
-  ])('stack of %i from the vault: takes from the last stacks first (as Bungie), tops up, opens new stacks', (amount, vault, account) => {
-    const model = tinyModel(stackSpec);
-    const after = applyStep(model, transfer('V1', HUNTER, false, amount, 9));
-    expect(where(after, VAULT_ID, General)).toEqual(vault);
-    expect(where(after, VAULT_ID, Consumables)).toEqual(account);
-    expect(invariantViolations(model, after)).toEqual([]);
-  });
+  ])(
+    'stack of %i from the vault: takes from the last stacks first (as Bungie), tops up, opens new stacks',
+    (amount, vault, account) => {
+      const model = tinyModel(stackSpec);
+      const after = applyStep(model, transfer('V1', HUNTER, false, amount, 9));
+      expect(where(after, VAULT_ID, General)).toEqual(vault);
+      expect(where(after, VAULT_ID, Consumables)).toEqual(account);
+      expect(invariantViolations(model, after)).toEqual([]);
+    },
+  );
 
   it('a whole stack to the vault merges into the partial vault stack', () => {
     const model = tinyModel(stackSpec);

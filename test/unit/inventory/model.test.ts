@@ -135,7 +135,9 @@ describe('buildInventoryModel over the real 2021 profile', () => {
       expect(item.masterwork).toBe((raw.state & 4) === 4);
       // Power is the Attack (weapons) or Defense (armor) primary stat; a subclass's rank or a sparrow's speed is not.
       const primary = instances[raw.itemInstanceId!]?.primaryStat;
-      expect(item.power).toBe(primary && [1480404414, 3897883278].includes(primary.statHash) ? primary.value : undefined);
+      expect(item.power).toBe(
+        primary && [1480404414, 3897883278].includes(primary.statHash) ? primary.value : undefined,
+      );
       expect(item.name).toBe((def.displayProperties as { name: string }).name);
       expect(item.transferable).toBe(!def.nonTransferrable && (raw.transferStatus & 2) === 0);
       const dmg = instances[raw.itemInstanceId!]?.damageType;

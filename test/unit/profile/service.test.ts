@@ -2,7 +2,13 @@ import type { DestinyProfileResponse } from 'bungie-api-ts/destiny2';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/lib/db/schema';
-import { ACTIVE_PROFILE_KEY, createProfileService, PROFILE_ALARM, PROFILE_COMPONENTS, type Membership } from '@/lib/profile/service';
+import {
+  ACTIVE_PROFILE_KEY,
+  createProfileService,
+  PROFILE_ALARM,
+  PROFILE_COMPONENTS,
+  type Membership,
+} from '@/lib/profile/service';
 import { loadDefinitions, loadProfile } from '../inventory/fixtures';
 
 const membership: Membership = { membershipType: 2, membershipId: '4611686018433092312' };
@@ -35,7 +41,9 @@ describe('profile cache', () => {
     const { service, fetchProfile } = setup([profileMintedAt('2026-11-20T18:00:00Z')]);
     await service.refresh();
     expect(fetchProfile).toHaveBeenCalledWith(membership, PROFILE_COMPONENTS);
-    expect([...PROFILE_COMPONENTS]).toEqual(expect.arrayContaining([100, 102, 103, 200, 201, 205, 300, 302, 304, 305, 1000]));
+    expect([...PROFILE_COMPONENTS]).toEqual(
+      expect.arrayContaining([100, 102, 103, 200, 201, 205, 300, 302, 304, 305, 1000]),
+    );
   });
 
   it('stores the response and the built model, and points the views at it', async () => {
@@ -48,7 +56,10 @@ describe('profile cache', () => {
   });
 
   it('never lets an older response overwrite a newer cache', async () => {
-    const { service, clock } = setup([profileMintedAt('2026-11-20T18:00:00Z'), profileMintedAt('2026-11-20T17:59:00Z')]);
+    const { service, clock } = setup([
+      profileMintedAt('2026-11-20T18:00:00Z'),
+      profileMintedAt('2026-11-20T17:59:00Z'),
+    ]);
     await service.refresh();
     clock.t += 60_000;
     await expect(service.refresh()).resolves.toMatchObject({ refreshed: false, reason: 'older-response' });
@@ -88,8 +99,10 @@ describe('profile cache', () => {
   });
 
   it('keeps a refresh alarm only while the player is in game (or a view is open)', async () => {
-    const playing = profileMintedAt('2026-11-20T18:00:00Z');
-    playing.profileTransitoryData = { data: {}, privacy: 1 } as DestinyProfileResponse['profileTransitoryData'];
+    const playing = {
+      ...profileMintedAt('2026-11-20T18:00:00Z'),
+      profileTransitoryData: { data: {}, privacy: 1 },
+    } as DestinyProfileResponse;
     const { service, clock } = setup([playing, profileMintedAt('2026-11-20T18:01:00Z')]);
     await service.refresh();
     expect(await fakeBrowser.alarms.get(PROFILE_ALARM)).toBeDefined();
@@ -100,7 +113,11 @@ describe('profile cache', () => {
 
   it('does nothing when signed out', async () => {
     const fetchProfile = vi.fn();
-    const service = createProfileService({ currentMembership: async () => undefined, fetchProfile, definitionsFor: async () => defs });
+    const service = createProfileService({
+      currentMembership: async () => undefined,
+      fetchProfile,
+      definitionsFor: async () => defs,
+    });
     await expect(service.refresh()).resolves.toEqual({ refreshed: false, reason: 'signed-out' });
     expect(fetchProfile).not.toHaveBeenCalled();
   });
