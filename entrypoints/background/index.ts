@@ -12,9 +12,9 @@ export default defineBackground({
   main() {
     const workerStartedAt = Date.now();
 
-    // Partial while domains land; the lead tightens this to `Handlers` so every message must be handled.
     const profiles = profileService();
-    const handlers: Partial<Handlers> = {
+    // Typed as the full map: a message without a handler is a compile error.
+    const handlers: Handlers = {
       ...profiles.handlers,
       ...startMoveService(profiles).handlers,
       ...authHandlers,

@@ -34,7 +34,7 @@ export function defaultAlertDeps(): AlertDeps {
       const session = await getSession();
       if (!session.signedIn || !session.membership) return { signedIn: session.signedIn };
       const { membershipType, membershipId } = session.membership;
-      const row = await db.profiles.get(`${membershipType}:${membershipId}`);
+      const row = await db.profileResponses.get(`${membershipType}:${membershipId}`);
       return { signedIn: true, profile: row?.profile as DestinyProfileResponse | undefined };
     },
     onPlayerChange: (listener) => onSessionChange(() => listener()),

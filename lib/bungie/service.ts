@@ -122,7 +122,7 @@ async function signOut(): Promise<Session> {
   await auth.signOut();
   await browser.storage.local.remove(SESSION_KEY);
   const db = getDb();
-  await Promise.all([db.profiles.clear(), db.journal.clear()]);
+  await Promise.all([db.profiles.clear(), db.profileResponses.clear(), db.journal.clear()]);
   await notify();
   return getSession();
 }
@@ -152,7 +152,7 @@ export const authHandlers: HandlerSet<AuthMessages> = {
       // Another Bungie.net account: the old one's choice and cached data are not this user's.
       await browser.storage.local.remove(SESSION_KEY);
       const db = getDb();
-      await Promise.all([db.profiles.clear(), db.journal.clear()]);
+      await Promise.all([db.profiles.clear(), db.profileResponses.clear(), db.journal.clear()]);
     }
     return reloadAccounts();
   },

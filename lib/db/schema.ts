@@ -51,17 +51,28 @@ export interface MetaRow {
   value: unknown;
 }
 
-/** The cached GetProfile response for one Destiny membership. */
+/**
+ * The cached inventory of one Destiny membership: what the views read when they open. Kept apart from Bungie's raw
+ * response (`profileResponses`) so opening a view reads only the model, not megabytes it never shows.
+ */
 export interface ProfileRow {
   /** `${membershipType}:${membershipId}` */
   key: string;
   /** Parsed `responseMintedTimestamp` in ms: an older response never overwrites a newer one. */
   mintedAt: number;
   fetchedAt: number;
-  /** DestinyProfileResponse (bungie-api-ts) as Bungie sent it. */
-  profile: unknown;
+  /** Bumped by every local patch (a move step), so views can tell a new model from a re-read of the same one. */
+  revision?: number;
   /** The model the views render, built by the worker; patched step by step by the move executor. */
   model?: InventoryModel;
+}
+
+/** Bungie's GetProfile response behind a ProfileRow (the worker rebuilds models and reads postmaster counts from it). */
+export interface ProfileResponseRow {
+  key: string;
+  mintedAt: number;
+  /** DestinyProfileResponse (bungie-api-ts) as Bungie sent it. */
+  profile: unknown;
 }
 
 /** One user move in the executor's journal: what was planned and how far it got. */
@@ -91,6 +102,7 @@ export class VaultRaiderDB extends Dexie {
   manifestVersions!: EntityTable<ManifestVersionRow, 'version'>;
   meta!: EntityTable<MetaRow, 'key'>;
   profiles!: EntityTable<ProfileRow, 'key'>;
+  profileResponses!: EntityTable<ProfileResponseRow, 'key'>;
   journal!: EntityTable<JournalRow, 'id'>;
   vendors!: EntityTable<VendorRow, 'key'>;
 
@@ -117,6 +129,12 @@ export class VaultRaiderDB extends Dexie {
         await tx.table('definitions').clear();
         await tx.table('manifestVersions').clear();
         await tx.table('meta').bulkDelete(['manifest.active', 'manifest.status']);
+      });
+    // v3: the raw GetProfile response moves out of the rows the views read. Old rows are only a cache: drop them.
+    this.version(3)
+      .stores({ profileResponses: 'key' })
+      .upgrade(async (tx) => {
+        await tx.table('profiles').clear();
       });
   }
 }

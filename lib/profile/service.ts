@@ -75,6 +75,11 @@ export function createProfileService(deps: ProfileServiceDeps) {
     return db.profiles.get(key);
   }
 
+  /** Tell the views which account to show; written only on change, since every write wakes their live queries. */
+  async function pointViewsAt(key: string) {
+    if ((await db.meta.get(ACTIVE_PROFILE_KEY))?.value !== key) await db.meta.put({ key: ACTIVE_PROFILE_KEY, value: key });
+  }
+
   async function refresh({ force = false, reconcile = false } = {}): Promise<ProfileMessages['refreshProfile']['res']> {
     const membership = await deps.currentMembership();
     if (!membership) return { refreshed: false, reason: 'signed-out' };
@@ -83,7 +88,7 @@ export function createProfileService(deps: ProfileServiceDeps) {
     const age = row ? now() - row.fetchedAt : Infinity;
     // A reconcile (the move executor after a failed call) knows the cache is wrong, so no age makes it fresh enough.
     if (!reconcile && age < (force ? FORCED_MIN_GAP_MS : PROFILE_CACHE_MS)) {
-      await db.meta.put({ key: ACTIVE_PROFILE_KEY, value: key });
+      await pointViewsAt(key);
       return { refreshed: false, mintedAt: row?.mintedAt, reason: 'fresh' };
     }
     const patchesBefore = patches;
@@ -94,14 +99,15 @@ export function createProfileService(deps: ProfileServiceDeps) {
     model.mintedAt = mintedAt;
     if (model.missingHashes.length) deps.onUnresolvedHashes?.(model.missingHashes);
 
-    const stored = await db.transaction('rw', db.profiles, db.meta, async () => {
+    const stored = await db.transaction('rw', db.profiles, db.profileResponses, db.meta, async () => {
       const current = await db.profiles.get(key);
-      await db.meta.put({ key: ACTIVE_PROFILE_KEY, value: key });
+      await pointViewsAt(key);
       if (current && current.mintedAt > mintedAt) return false;
       // A move landed while this answer was on its way: it may predate the move, and the patched cache is newer.
       // (A reconcile is never raced by a patch: the executor settles its patches before asking for one.)
       if (!reconcile && patches !== patchesBefore) return false;
-      await db.profiles.put({ key, mintedAt, fetchedAt: now(), profile, model });
+      await db.profiles.put({ key, mintedAt, fetchedAt: now(), revision: (current?.revision ?? 0) + 1, model });
+      await db.profileResponses.put({ key, mintedAt, profile });
       return true;
     });
     playing = Boolean(model.activeCharacterId);
@@ -148,7 +154,7 @@ export function createProfileService(deps: ProfileServiceDeps) {
       if (!row?.model) return undefined;
       const model = update(row.model);
       patches++;
-      await db.profiles.update(key, { model });
+      await db.profiles.update(key, { model, revision: (row.revision ?? 0) + 1 });
       return model;
     });
   }
@@ -159,12 +165,18 @@ export function createProfileService(deps: ProfileServiceDeps) {
     if (!membership) return false;
     const key = profileKey(membership);
     const row = await cached(key);
-    if (!row) return false;
-    const profile = row.profile as DestinyProfileResponse;
+    const response = await db.profileResponses.get(key);
+    if (!row || !response) return false;
+    const profile = response.profile as DestinyProfileResponse;
     const model = buildInventoryModel(profile, await deps.definitionsFor(profile), { now: now() });
     model.mintedAt = row.mintedAt;
-    await patchModel(key, (old) => (old === row.model ? model : old));
-    return true;
+    // Only if nothing (a move, a refresh) changed the cache meanwhile; else that newer model stands.
+    return db.transaction('rw', db.profiles, async () => {
+      const current = await db.profiles.get(key);
+      if (!current || current.revision !== row.revision) return false;
+      await db.profiles.update(key, { model, revision: (current.revision ?? 0) + 1 });
+      return true;
+    });
   }
 
   function start() {

@@ -22,6 +22,7 @@ export const useInventoryStore = defineStore('inventory', () => {
   let subscription: Subscription | undefined;
   let port: ReturnType<typeof browser.runtime.connect> | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
+  let shown: string | undefined;
 
   function open() {
     if (subscription) return;
@@ -31,9 +32,13 @@ export const useInventoryStore = defineStore('inventory', () => {
       return typeof active?.value === 'string' ? db.profiles.get(active.value) : undefined;
     }).subscribe({
       next(row) {
+        loaded.value = true;
+        // Live queries fire on any write to what they read; re-rendering the grid for the same model costs frames.
+        const seen = `${row?.key}@${row?.fetchedAt}#${row?.revision}`;
+        if (seen === shown) return;
+        shown = seen;
         model.value = row?.model;
         fetchedAt.value = row?.fetchedAt;
-        loaded.value = true;
       },
       error(e) {
         error.value = userMessage(e);

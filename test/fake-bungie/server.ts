@@ -544,12 +544,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       if (segments[0]?.toLowerCase() === 'platform') return platform(req, url, segments.slice(1), body);
       if (segments[0]?.toLowerCase() === 'common') {
+        const file = cdn(path);
+        if (file) return file;
         const image = placeholderImage(path);
-        return (
-          cdn(path) ??
-          (image ? { status: 200, body: image.body, contentType: image.contentType } : undefined) ??
-          htmlReply(404, '<html><body><h1>404 - Not Found</h1></body></html>')
-        );
+        if (image) return { status: 200, ...image };
+        return htmlReply(404, '<html><body><h1>404 - Not Found</h1></body></html>');
       }
       return htmlReply(404, '<html><body><h1>404 - Not Found</h1></body></html>');
     } catch (error) {

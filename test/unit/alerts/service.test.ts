@@ -294,7 +294,7 @@ describe('Xûr alert service', () => {
     const h = harness();
     h.deps.watchProfiles = true;
     h.deps.player = async () => {
-      const row = (await h.db.profiles.toArray())[0];
+      const row = (await h.db.profileResponses.toArray())[0];
       return { signedIn: Boolean(row), profile: row?.profile as DestinyProfileResponse | undefined };
     };
     await start(h);
@@ -306,7 +306,10 @@ describe('Xûr alert service', () => {
       ...inv,
       items: [...inv.items, ...Array.from({ length: 10 }, () => ({ ...pm }))],
     };
-    await h.db.profiles.put({ key: '3:1', mintedAt: 1, fetchedAt: 1, profile });
+    await h.db.transaction('rw', h.db.profiles, h.db.profileResponses, async () => {
+      await h.db.profileResponses.put({ key: '3:1', mintedAt: 1, profile });
+      await h.db.profiles.put({ key: '3:1', mintedAt: 1, fetchedAt: 1 });
+    });
     await vi.waitFor(async () => expect((await badge()).text).toBe('18'), { timeout: 3000 });
   });
 

@@ -96,11 +96,13 @@ describe('the worker’s Bungie service', () => {
     const seen: boolean[] = [];
     service.onSessionChange((s) => seen.push(s.signedIn));
     await service.authHandlers.authSignIn({});
-    await getDb().profiles.put({ key: '3:1', mintedAt: 1, fetchedAt: 1, profile: {} });
+    await getDb().profiles.put({ key: '3:1', mintedAt: 1, fetchedAt: 1 });
+    await getDb().profileResponses.put({ key: '3:1', mintedAt: 1, profile: {} });
     await getDb().journal.add({ createdAt: 1, status: 'done', data: {} });
     const out = await service.authHandlers.authSignOut({});
     expect(out).toMatchObject({ signedIn: false, state: 'signed-out', membership: null, accounts: [] });
     expect(await getDb().profiles.count()).toBe(0);
+    expect(await getDb().profileResponses.count()).toBe(0);
     expect(await getDb().journal.count()).toBe(0);
     const local = await browser.storage.local.get(null);
     expect(Object.keys(local).filter((k) => k.startsWith('vr.auth.refresh') || k === 'vr.session')).toEqual([]);

@@ -23,6 +23,7 @@ describe('database schema', () => {
         'manifestVersions',
         'meta',
         'profiles',
+        'profileResponses',
         'vendors',
       ].sort(),
     );

@@ -88,14 +88,40 @@ describe('profile cache', () => {
     expect(fetchProfile).toHaveBeenCalledTimes(1);
   });
 
-  it('patches the cached model without touching Bungie’s response', async () => {
+  it('patches the cached model (bumping its revision) without touching Bungie’s response', async () => {
     const { service } = setup([profileMintedAt('2026-11-20T18:00:00Z')]);
     await service.refresh();
-    const before = await getDb().profiles.get(KEY);
+    const before = await getDb().profileResponses.get(KEY);
+    const revision = (await getDb().profiles.get(KEY))?.revision ?? 0;
     await service.patchModel(KEY, (m) => ({ ...m, vaultCapacity: 1 }));
     const after = await getDb().profiles.get(KEY);
     expect(after?.model?.vaultCapacity).toBe(1);
-    expect(after?.profile).toEqual(before?.profile);
+    expect(after?.revision).toBe(revision + 1);
+    expect(await getDb().profileResponses.get(KEY)).toEqual(before);
+  });
+
+  it('keeps the raw response out of the row the views read', async () => {
+    const { service } = setup([profileMintedAt('2026-11-20T18:00:00Z')]);
+    await service.refresh();
+    expect(Object.keys((await getDb().profiles.get(KEY)) ?? {}).sort()).toEqual(['fetchedAt', 'key', 'mintedAt', 'model', 'revision']);
+    expect((await getDb().profileResponses.get(KEY))?.profile).toMatchObject({ responseMintedTimestamp: '2026-11-20T18:00:00Z' });
+  });
+
+  it('rebuilds the model from the cached response (a new Manifest), unless something newer landed meanwhile', async () => {
+    const { service } = setup([profileMintedAt('2026-11-20T18:00:00Z')]);
+    await service.refresh();
+    await service.patchModel(KEY, (m) => ({ ...m, vaultCapacity: 1 }));
+    await expect(service.rebuild()).resolves.toBe(true);
+    expect((await getDb().profiles.get(KEY))?.model?.vaultCapacity).toBe(1300);
+  });
+
+  it('writes the active account pointer only when it changes (each write wakes every open view)', async () => {
+    const { service, clock } = setup([profileMintedAt('2026-11-20T18:00:00Z')]);
+    await service.refresh();
+    const puts = vi.spyOn(getDb().meta, 'put');
+    clock.t += 1000;
+    await service.refresh();
+    expect(puts).not.toHaveBeenCalled();
   });
 
   it('keeps a refresh alarm only while the player is in game (or a view is open)', async () => {
