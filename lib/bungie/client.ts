@@ -5,6 +5,7 @@ import { BAD_ACCESS_TOKEN_CODES, BungieError, ErrorCode, LocalCode, THROTTLE_COD
 import {
   BUNGIE_RATE_RULES,
   createBackoff,
+  ARRIVAL_JITTER_MARGIN_MS,
   createRateLimiter,
   systemClock,
   type Clock,
@@ -103,7 +104,7 @@ export function createBungieClient(options: BungieClientOptions): BungieClient {
   const slowAfterMs = options.slowAfterMs ?? DEFAULT_SLOW_AFTER_MS;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const readConfig = typeof options.config === 'function' ? options.config : () => options.config as BungieClientConfig;
-  const limiter = createRateLimiter(options.rateRules ?? BUNGIE_RATE_RULES, clock);
+  const limiter = createRateLimiter(options.rateRules ?? BUNGIE_RATE_RULES, clock, ARRIVAL_JITTER_MARGIN_MS);
   const backoff = createBackoff(clock);
   const $fetch = ofetch.create({ retry: 0, ignoreResponseError: true }, options.fetch ? { fetch: options.fetch } : {});
 

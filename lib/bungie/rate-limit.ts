@@ -71,9 +71,16 @@ export interface RateLimiter {
  * Per-endpoint queues. Bungie: at most one request in flight per action queue and at least `minGapMs` between
  * starts; the gap counts from the start of the previous request, so a slow answer does not add extra waiting.
  */
+/**
+ * Bungie measures the gap between requests when they reach it, not when we sent them; a few milliseconds of jitter
+ * on the way would turn an exact 100 ms spacing into a throttle. The client keeps this much in hand.
+ */
+export const ARRIVAL_JITTER_MARGIN_MS = 10;
+
 export function createRateLimiter(
   rules: readonly RateRule[] = BUNGIE_RATE_RULES,
   clock: Clock = systemClock,
+  marginMs = 0,
 ): RateLimiter {
   const queues = new Map<string, QueueState>();
 
@@ -91,7 +98,7 @@ export function createRateLimiter(
     }
     const queue = state;
     const result = queue.tail.then(async () => {
-      const wait = queue.lastStart + rule.minGapMs - clock.now();
+      const wait = queue.lastStart + rule.minGapMs + marginMs - clock.now();
       if (wait > 0) await clock.sleep(wait);
       queue.lastStart = clock.now();
       return task();

@@ -77,7 +77,8 @@ export function createProfileService(deps: ProfileServiceDeps) {
 
   /** Tell the views which account to show; written only on change, since every write wakes their live queries. */
   async function pointViewsAt(key: string) {
-    if ((await db.meta.get(ACTIVE_PROFILE_KEY))?.value !== key) await db.meta.put({ key: ACTIVE_PROFILE_KEY, value: key });
+    if ((await db.meta.get(ACTIVE_PROFILE_KEY))?.value !== key)
+      await db.meta.put({ key: ACTIVE_PROFILE_KEY, value: key });
   }
 
   async function refresh({ force = false, reconcile = false } = {}): Promise<ProfileMessages['refreshProfile']['res']> {

@@ -57,7 +57,7 @@ describe('inventory: a full account in the side panel and the popup', () => {
 
   it('the side panel shows every item of the account, with the vault at its capacity', async () => {
     panel = await ext.openPage('sidepanel');
-    await panel.locator('.inventory-grid .item-tile').first().waitFor({ timeout: 60_000 });
+    await panel.locator('.inventory-grid[data-complete]').waitFor({ timeout: 60_000 });
     const tiles = await panel.locator('.inventory-grid .item-tile').count();
     assert.equal(tiles, expected.total);
     const vaultHeader = await panel.locator('.store-header.vault .fill').textContent();

@@ -8,7 +8,9 @@ import { deflateSync } from 'node:zlib';
  * main thread, and the answers carry a long cache lifetime as Bungie's CDN does, so timings are not distorted.
  * Only image paths get one; everything else under /common still 404s as Bungie would.
  */
-export function placeholderImage(path: string): { body: Buffer; contentType: string; headers: Record<string, string> } | undefined {
+export function placeholderImage(
+  path: string,
+): { body: Buffer; contentType: string; headers: Record<string, string> } | undefined {
   const match = /^\/common\/destiny2_content\/(icons|screenshots)\/[^/]+\.(jpg|png)$/i.exec(path);
   if (!match) return undefined;
   let body = cache.get(path);

@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { ARRIVAL_JITTER_MARGIN_MS } from '@/lib/bungie/rate-limit';
 import { readFileSync } from 'node:fs';
 import {
   equipItem,
@@ -101,14 +102,15 @@ describe('Bungie client', () => {
         (http: HttpClient) =>
           setQuestTrackedState(http, { state: true, itemId: '1', characterId: '2', membershipType: 3 }),
       ],
-    ] as const)('%s: starts are exactly %i ms apart', async (_name, gap, action) => {
+    ] as const)('%s: starts are %i ms (+ the jitter margin) apart', async (_name, gap, action) => {
       const { fetch, calls } = pretendFetch(() => json(envelope(1, 0)));
       const client = createBungieClient({ config, fetch });
       const all = Promise.all([1, 2, 3, 4].map(() => action(client.http)));
-      await vi.advanceTimersByTimeAsync(5 * gap);
+      await vi.advanceTimersByTimeAsync(5 * (gap + ARRIVAL_JITTER_MARGIN_MS));
       await all;
       expect(calls).toHaveLength(4);
-      expect(gaps(calls)).toEqual([gap, gap, gap]);
+      const spaced = gap + ARRIVAL_JITTER_MARGIN_MS;
+      expect(gaps(calls)).toEqual([spaced, spaced, spaced]);
     });
 
     it('keeps one item action in flight: a slow answer delays the next start until it is back', async () => {
@@ -139,7 +141,7 @@ describe('Bungie client', () => {
       await vi.advanceTimersByTimeAsync(500);
       expect(await first).toMatchObject({ code: 1642 });
       await expect(second).resolves.toMatchObject({ ErrorCode: 1 });
-      expect(gaps(calls)).toEqual([100]);
+      expect(gaps(calls)).toEqual([100 + ARRIVAL_JITTER_MARGIN_MS]);
     });
   });
 

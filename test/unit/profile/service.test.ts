@@ -103,8 +103,16 @@ describe('profile cache', () => {
   it('keeps the raw response out of the row the views read', async () => {
     const { service } = setup([profileMintedAt('2026-11-20T18:00:00Z')]);
     await service.refresh();
-    expect(Object.keys((await getDb().profiles.get(KEY)) ?? {}).sort()).toEqual(['fetchedAt', 'key', 'mintedAt', 'model', 'revision']);
-    expect((await getDb().profileResponses.get(KEY))?.profile).toMatchObject({ responseMintedTimestamp: '2026-11-20T18:00:00Z' });
+    expect(Object.keys((await getDb().profiles.get(KEY)) ?? {}).sort()).toEqual([
+      'fetchedAt',
+      'key',
+      'mintedAt',
+      'model',
+      'revision',
+    ]);
+    expect((await getDb().profileResponses.get(KEY))?.profile).toMatchObject({
+      responseMintedTimestamp: '2026-11-20T18:00:00Z',
+    });
   });
 
   it('rebuilds the model from the cached response (a new Manifest), unless something newer landed meanwhile', async () => {
