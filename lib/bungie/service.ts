@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { buildConfig, type BuildConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/schema';
+import { POPUP_SNAPSHOT_KEY } from '@/lib/profile/keys';
 import type { HandlerSet } from '@/lib/messages';
 import { accountKey, defaultAccount, fetchAccounts, type DestinyAccount } from './accounts';
 import { createAuth, type Auth } from './auth';
@@ -122,7 +123,12 @@ async function signOut(): Promise<Session> {
   await auth.signOut();
   await browser.storage.local.remove(SESSION_KEY);
   const db = getDb();
-  await Promise.all([db.profiles.clear(), db.profileResponses.clear(), db.journal.clear()]);
+  await Promise.all([
+    db.profiles.clear(),
+    db.profileResponses.clear(),
+    db.journal.clear(),
+    browser.storage.session.remove(POPUP_SNAPSHOT_KEY),
+  ]);
   await notify();
   return getSession();
 }
@@ -152,7 +158,12 @@ export const authHandlers: HandlerSet<AuthMessages> = {
       // Another Bungie.net account: the old one's choice and cached data are not this user's.
       await browser.storage.local.remove(SESSION_KEY);
       const db = getDb();
-      await Promise.all([db.profiles.clear(), db.profileResponses.clear(), db.journal.clear()]);
+      await Promise.all([
+        db.profiles.clear(),
+        db.profileResponses.clear(),
+        db.journal.clear(),
+        browser.storage.session.remove(POPUP_SNAPSHOT_KEY),
+      ]);
     }
     return reloadAccounts();
   },

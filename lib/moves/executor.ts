@@ -5,24 +5,12 @@ import { planMove, type MoveIntent, type PlanStep } from '../inventory/plan-move
 import { BUCKETS, VAULT_ID, type InventoryItem, type InventoryModel } from '../inventory/types';
 import type { HandlerSet } from '../messages';
 import type { MoveMessages } from './messages';
+import { MOVE_STATUS_KEY, type MoveStatus } from './status';
+
+export { MOVE_STATUS_KEY, type MoveStatus } from './status';
 import { answerMayBeLost, describeLocation, failureSentence, worthReplanning, type Origin } from './sentences';
 
 export { describeLocation } from './sentences';
-
-/** Meta key of the live move status line the pages show ("2 of 3: moving Ace of Spades to vault"). */
-export const MOVE_STATUS_KEY = 'moveStatus';
-
-export interface MoveStatus {
-  jobId: number;
-  state: 'running' | 'done' | 'failed';
-  /** 1-based index of the step running now. */
-  step: number;
-  total: number;
-  label: string;
-  /** One sentence for the player when the move ends (success summary or what happened and where the item is). */
-  message?: string;
-  updatedAt: number;
-}
 
 /**
  * For stacks: Bungie moves an amount of an item hash, and stack keys change as stacks merge and split, so progress

@@ -4,7 +4,9 @@ import { getProfile } from '../bungie/endpoints';
 import { liveQuery } from 'dexie';
 import { getBungieHttp, getSession, onSessionChange } from '../bungie/service';
 import { getDb, type ProfileRow } from '../db/schema';
+import { ACTIVE_PROFILE_KEY, POPUP_SNAPSHOT_KEY } from './keys';
 import { buildInventoryModel } from '../inventory/model';
+import { popupSnapshot } from '../inventory/popup-snapshot';
 import type { DefinitionSource, InventoryModel } from '../inventory/types';
 import { getActiveManifest, loadDefinitionSource } from '../manifest/lookup';
 import { runManifestCheck } from '../manifest/service';
@@ -24,8 +26,7 @@ export const PROFILE_CACHE_MS = 30_000;
 const FORCED_MIN_GAP_MS = 3_000;
 
 export const PROFILE_ALARM = 'profile-refresh';
-/** Meta key holding the `${membershipType}:${membershipId}` the views should show. */
-export const ACTIVE_PROFILE_KEY = 'activeProfileKey';
+export { ACTIVE_PROFILE_KEY } from './keys';
 
 export interface Membership {
   membershipType: number;
@@ -75,6 +76,11 @@ export function createProfileService(deps: ProfileServiceDeps) {
     return db.profiles.get(key);
   }
 
+  /** Hand the popup its first screen through storage.session, so it can paint before opening the database. */
+  async function publishSnapshot(model: InventoryModel, fetchedAt: number) {
+    await browser.storage.session.set({ [POPUP_SNAPSHOT_KEY]: popupSnapshot(model, fetchedAt) ?? null });
+  }
+
   /** Tell the views which account to show; written only on change, since every write wakes their live queries. */
   async function pointViewsAt(key: string) {
     if ((await db.meta.get(ACTIVE_PROFILE_KEY))?.value !== key)
@@ -111,6 +117,7 @@ export function createProfileService(deps: ProfileServiceDeps) {
       await db.profileResponses.put({ key, mintedAt, profile });
       return true;
     });
+    if (stored) await publishSnapshot(model, now());
     playing = Boolean(model.activeCharacterId);
     await syncAlarm();
     return stored ? { refreshed: true, mintedAt } : { refreshed: false, mintedAt, reason: 'older-response' };
@@ -150,14 +157,20 @@ export function createProfileService(deps: ProfileServiceDeps) {
     key: string,
     update: (m: InventoryModel) => InventoryModel,
   ): Promise<InventoryModel | undefined> {
-    return db.transaction('rw', db.profiles, async () => {
-      const row = await db.profiles.get(key);
-      if (!row?.model) return undefined;
-      const model = update(row.model);
-      patches++;
-      await db.profiles.update(key, { model, revision: (row.revision ?? 0) + 1 });
-      return model;
-    });
+    return db
+      .transaction('rw', db.profiles, async () => {
+        const row = await db.profiles.get(key);
+        if (!row?.model) return undefined;
+        const model = update(row.model);
+        patches++;
+        await db.profiles.update(key, { model, revision: (row.revision ?? 0) + 1 });
+        return { model, fetchedAt: row.fetchedAt };
+      })
+      .then(async (done) => {
+        if (!done) return undefined;
+        await publishSnapshot(done.model, done.fetchedAt);
+        return done.model;
+      });
   }
 
   /** Rebuild the cached model from the cached response (a new Manifest version may name or resolve more items). */
@@ -172,12 +185,17 @@ export function createProfileService(deps: ProfileServiceDeps) {
     const model = buildInventoryModel(profile, await deps.definitionsFor(profile), { now: now() });
     model.mintedAt = row.mintedAt;
     // Only if nothing (a move, a refresh) changed the cache meanwhile; else that newer model stands.
-    return db.transaction('rw', db.profiles, async () => {
-      const current = await db.profiles.get(key);
-      if (!current || current.revision !== row.revision) return false;
-      await db.profiles.update(key, { model, revision: (current.revision ?? 0) + 1 });
-      return true;
-    });
+    return db
+      .transaction('rw', db.profiles, async () => {
+        const current = await db.profiles.get(key);
+        if (!current || current.revision !== row.revision) return false;
+        await db.profiles.update(key, { model, revision: (current.revision ?? 0) + 1 });
+        return true;
+      })
+      .then(async (done) => {
+        if (done) await publishSnapshot(model, row.fetchedAt);
+        return done;
+      });
   }
 
   function start() {
@@ -243,6 +261,8 @@ export function profileService(): ProfileService {
       let shown: string | undefined;
       onSessionChange((session) => {
         const key = session.signedIn && session.membership ? profileKey(session.membership) : undefined;
+        // Another account (or none): the popup's snapshot belongs to the previous one.
+        if (key !== shown) void browser.storage.session.remove(POPUP_SNAPSHOT_KEY);
         if (key && key !== shown) void refresh({ force: true }).catch(() => undefined);
         shown = key;
       });

@@ -1,11 +1,11 @@
-import { liveQuery, type Subscription } from 'dexie';
+import type { Subscription } from 'dexie';
 import { defineStore } from 'pinia';
 import { onScopeDispose, ref, shallowRef } from 'vue';
 import { browser } from 'wxt/browser';
-import { getDb } from '../db/schema';
+import type { PopupSnapshot } from '../inventory/popup-snapshot';
 import type { InventoryModel } from '../inventory/types';
 import { send } from '../messages';
-import { ACTIVE_PROFILE_KEY } from '../profile/service';
+import { ACTIVE_PROFILE_KEY, POPUP_SNAPSHOT_KEY } from '../profile/keys';
 import { userMessage } from '../user-message';
 
 /**
@@ -19,13 +19,28 @@ export const useInventoryStore = defineStore('inventory', () => {
   const refreshing = ref(false);
   const error = ref<string>();
   const now = ref(Date.now());
+  /** The popup's first screen, handed over by the worker through storage.session (no database needed). */
+  const snapshot = shallowRef<PopupSnapshot>();
   let subscription: Subscription | undefined;
+  let opening = false;
   let port: ReturnType<typeof browser.runtime.connect> | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
   let shown: string | undefined;
 
-  function open() {
-    if (subscription) return;
+  async function loadSnapshot() {
+    const stored = (await browser.storage.session.get(POPUP_SNAPSHOT_KEY))[POPUP_SNAPSHOT_KEY] as PopupSnapshot | null;
+    snapshot.value = stored ?? undefined;
+  }
+
+  async function open() {
+    if (subscription || opening) return;
+    opening = true;
+    // Holding this port tells the worker a view is open: it refreshes now and on its alarm while we stay.
+    port = browser.runtime.connect({ name: 'view' });
+    timer = setInterval(() => (now.value = Date.now()), 1000);
+    // Dexie loads on demand, so a view that first paints from the snapshot does not parse it up front.
+    const [{ liveQuery }, { getDb }] = await Promise.all([import('dexie'), import('../db/schema')]);
+    if (!opening) return; // closed meanwhile
     const db = getDb();
     subscription = liveQuery(async () => {
       const active = await db.meta.get(ACTIVE_PROFILE_KEY);
@@ -45,9 +60,6 @@ export const useInventoryStore = defineStore('inventory', () => {
         loaded.value = true;
       },
     });
-    // Holding this port tells the worker a view is open: it refreshes now and on its alarm while we stay.
-    port = browser.runtime.connect({ name: 'view' });
-    timer = setInterval(() => (now.value = Date.now()), 1000);
   }
 
   async function refresh(force = true) {
@@ -65,6 +77,7 @@ export const useInventoryStore = defineStore('inventory', () => {
   function close() {
     subscription?.unsubscribe();
     subscription = undefined;
+    opening = false;
     port?.disconnect();
     port = undefined;
     if (timer) clearInterval(timer);
@@ -72,5 +85,5 @@ export const useInventoryStore = defineStore('inventory', () => {
 
   onScopeDispose(close);
 
-  return { model, fetchedAt, now, loaded, refreshing, error, open, refresh, close };
+  return { model, snapshot, fetchedAt, now, loaded, refreshing, error, loadSnapshot, open, refresh, close };
 });

@@ -1,9 +1,8 @@
-import { liveQuery, type Subscription } from 'dexie';
+import type { Subscription } from 'dexie';
 import { defineStore } from 'pinia';
 import { onScopeDispose, ref, shallowRef } from 'vue';
-import { getDb } from '../db/schema';
 import { send } from '../messages';
-import { MOVE_STATUS_KEY, type MoveStatus } from '../moves/executor';
+import { MOVE_STATUS_KEY, type MoveStatus } from '../moves/status';
 import type { MoveIntentMessage, PreviewResult } from '../moves/messages';
 import { userMessage } from '../user-message';
 
@@ -17,8 +16,11 @@ export const useMovesStore = defineStore('moves', () => {
   const error = ref<string>();
   let subscription: Subscription | undefined;
 
-  function watch() {
-    if (subscription) return;
+  let watching = false;
+  async function watch() {
+    if (watching) return;
+    watching = true;
+    const [{ liveQuery }, { getDb }] = await Promise.all([import('dexie'), import('../db/schema')]);
     subscription = liveQuery(() => getDb().meta.get(MOVE_STATUS_KEY)).subscribe({
       next: (row) => (status.value = row?.value as MoveStatus | undefined),
       error: (e) => (error.value = userMessage(e)),

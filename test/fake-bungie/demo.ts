@@ -52,7 +52,7 @@ async function drive(ext: LaunchedExtension, out: string | undefined) {
 
   console.log('• waiting for the Manifest and the inventory');
   const panel = await ext.openPage('sidepanel');
-  await panel.locator('.inventory-grid .item-tile').first().waitFor({ timeout: 60_000 });
+  await panel.locator('.inventory-grid[data-complete]').waitFor({ timeout: 60_000 });
   await shot(ext, panel, out, '02-sidepanel-inventory');
 
   const tile = panel.locator('.inventory-grid .item-tile.exotic').first();
