@@ -117,18 +117,23 @@ async function reloadAccounts(): Promise<Session> {
   return getSession();
 }
 
-/** Sign-out forgets tokens and every cached piece of personal data (profiles, move journal, account list). */
-async function signOut(): Promise<Session> {
-  const { auth } = await services$();
-  await auth.signOut();
-  await browser.storage.local.remove(SESSION_KEY);
+/** Every cached piece of personal data: the account list and choice, profiles, the move journal, the popup snapshot. */
+async function forgetPersonalData(): Promise<void> {
   const db = getDb();
   await Promise.all([
+    browser.storage.local.remove(SESSION_KEY),
     db.profiles.clear(),
     db.profileResponses.clear(),
     db.journal.clear(),
     browser.storage.session.remove(POPUP_SNAPSHOT_KEY),
   ]);
+}
+
+/** Sign-out forgets tokens and every cached piece of personal data. */
+async function signOut(): Promise<Session> {
+  const { auth } = await services$();
+  await auth.signOut();
+  await forgetPersonalData();
   await notify();
   return getSession();
 }
@@ -156,14 +161,7 @@ export const authHandlers: HandlerSet<AuthMessages> = {
     const previous = await readStored();
     if (previous && previous.bnetMembershipId !== bnetMembershipId) {
       // Another Bungie.net account: the old one's choice and cached data are not this user's.
-      await browser.storage.local.remove(SESSION_KEY);
-      const db = getDb();
-      await Promise.all([
-        db.profiles.clear(),
-        db.profileResponses.clear(),
-        db.journal.clear(),
-        browser.storage.session.remove(POPUP_SNAPSHOT_KEY),
-      ]);
+      await forgetPersonalData();
     }
     return reloadAccounts();
   },

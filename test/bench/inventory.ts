@@ -8,16 +8,15 @@
  * loads (gzipped, sql.js excluded — the popup never loads it), and the pure per-keystroke search time
  * (test/bench/inventory-search.ts). Prints figures, then exactly one JSON line. Not a pass/fail test.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildExtension, launchExtension, ROOT, type LaunchedExtension } from '../e2e/harness';
+import { generateFullAccount, buildAgainst, launchExtension, ROOT, type LaunchedExtension } from '../e2e/harness';
 import { startEmulator } from '../fake-bungie/index';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const SHARED = path.resolve(ROOT, '../shared');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -84,15 +83,7 @@ async function timeView(
 
 async function measure(label: string, emulatorOptions: Parameters<typeof startEmulator>[0]) {
   const emulator = await startEmulator(emulatorOptions);
-  const extDir = await buildExtension({
-    mode: 'test',
-    env: {
-      WXT_BUNGIE_ORIGIN: emulator.url,
-      WXT_BUNGIE_API_KEY: emulator.apiKey,
-      WXT_BUNGIE_CLIENT_ID: emulator.clientId,
-      WXT_BUNGIE_CLIENT_SECRET: emulator.clientSecret ?? '',
-    },
-  });
+  const extDir = await buildAgainst(emulator);
   const ext = await launchExtension(extDir);
   try {
     await signIn(ext);
@@ -150,25 +141,8 @@ async function main() {
   console.log(`bench:inventory — ${new Date().toISOString()} — ${os.cpus().length} cores, node ${process.version}`);
   const real = await measure('Real 2021 profile', {});
 
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'vr-bench-inv-'));
-  const profileFile = path.join(dir, 'profile.json');
-  execFileSync(
-    'python3',
-    [
-      path.join(SHARED, 'tools/make-manifest.py'),
-      '--out',
-      path.join(dir, 'm'),
-      '--profile-out',
-      profileFile,
-      '--vault-fill',
-      '1300',
-      '--quiet',
-    ],
-    {
-      stdio: 'inherit',
-    },
-  );
-  const full = await measure('Full account (vault at capacity)', { manifestDir: path.join(dir, 'm'), profileFile });
+  const fullAccount = generateFullAccount('vr-bench-inv-');
+  const full = await measure('Full account (vault at capacity)', fullAccount);
 
   const search = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/bench/inventory-search.ts')], {
     encoding: 'utf8',

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../fake-bungie/index';
-import { buildExtension, launchExtension, waitFor, type LaunchedExtension } from './harness';
+import { buildAgainst, launchExtension, waitFor, type LaunchedExtension } from './harness';
 
 /** Storage keys that may hold a token (lib/bungie/auth.ts); a token anywhere else is a leak. */
 const REFRESH_KEY = 'vr.auth.refresh';
@@ -75,15 +75,7 @@ describe('sign in with Bungie: Chromium against the emulator', () => {
 
   before(async () => {
     emu = await startEmulator({ consent: true, linkedProfilesFile: twoAccountFixture() });
-    const dir = await buildExtension({
-      mode: 'test',
-      env: {
-        WXT_BUNGIE_ORIGIN: emu.url,
-        WXT_BUNGIE_API_KEY: emu.apiKey,
-        WXT_BUNGIE_CLIENT_ID: emu.clientId,
-        WXT_BUNGIE_CLIENT_SECRET: emu.clientSecret ?? '',
-      },
-    });
+    const dir = await buildAgainst(emu);
     ext = await launchExtension(dir);
   });
   after(async () => {

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../fake-bungie/index';
-import { buildExtension, launchExtension, ROOT, waitFor, type LaunchedExtension } from './harness';
+import { generateFullAccount, signIn, buildAgainst, launchExtension, waitFor, type LaunchedExtension } from './harness';
 
 /** Everything a GetProfile capture holds, counted straight from the JSON (not through our model). */
 function countProfileItems(file: string): { total: number; vault: number } {
@@ -27,28 +24,12 @@ describe('inventory: a full account in the side panel and the popup', () => {
 
   before(async () => {
     // A full account: the real profile with its vault filled to the General bucket's capacity.
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'vr-e2e-inv-'));
-    const profileFile = path.join(dir, 'profile.json');
-    execFileSync('python3', [
-      path.resolve(ROOT, '../shared/tools/make-manifest.py'),
-      ...['--out', path.join(dir, 'm'), '--profile-out', profileFile, '--vault-fill', '1300', '--quiet'],
-    ]);
+    const { manifestDir, profileFile } = generateFullAccount('vr-e2e-inv-');
     expected = countProfileItems(profileFile);
-    emulator = await startEmulator({ manifestDir: path.join(dir, 'm'), profileFile });
-    const extDir = await buildExtension({
-      mode: 'test',
-      env: {
-        WXT_BUNGIE_ORIGIN: emulator.url,
-        WXT_BUNGIE_API_KEY: emulator.apiKey,
-        WXT_BUNGIE_CLIENT_ID: emulator.clientId,
-        WXT_BUNGIE_CLIENT_SECRET: emulator.clientSecret ?? '',
-      },
-    });
+    emulator = await startEmulator({ manifestDir, profileFile });
+    const extDir = await buildAgainst(emulator);
     ext = await launchExtension(extDir);
-    const popup = await ext.openPage('popup');
-    await popup.locator('#sign-in').click();
-    await popup.locator('#bungie-name').waitFor({ timeout: 30_000 });
-    await popup.close();
+    await signIn(ext);
   });
   after(async () => {
     await ext?.close();

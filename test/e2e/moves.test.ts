@@ -4,21 +4,17 @@
  * side panel shows the result without a reload. The emulator's request log proves the call counts.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { DestinyProfileResponse } from 'bungie-api-ts/destiny2';
 import { inventoryDigest } from '../../lib/inventory/apply-step';
 import { buildInventoryModel } from '../../lib/inventory/model';
 import type { InventoryItem, InventoryModel } from '../../lib/inventory/types';
-import { api, MEMBERSHIP_ID, signIn } from '../unit/fake-bungie/helpers';
+import { api, MEMBERSHIP_ID, signIn as tokenFor } from '../unit/fake-bungie/helpers';
 import { loadDefinitions } from '../unit/inventory/fixtures';
 import { faultRule, randomIntent, rng, type FaultKind } from '../unit/moves/fault-kit';
 import { startEmulator, type Emulator } from '../fake-bungie/index';
-import { buildExtension, launchExtension, ROOT, waitFor, type LaunchedExtension } from './harness';
+import { generateFullAccount, signIn, buildAgainst, launchExtension, waitFor, type LaunchedExtension } from './harness';
 
 const VAULT = 'vault';
 const ITEM_ACTIONS = /\/Actions\/Items\//;
@@ -82,20 +78,9 @@ describe('moves: the side panel moves items through the worker queue', () => {
 
   before(async () => {
     emulator = await startEmulator();
-    const extDir = await buildExtension({
-      mode: 'test',
-      env: {
-        WXT_BUNGIE_ORIGIN: emulator.url,
-        WXT_BUNGIE_API_KEY: emulator.apiKey,
-        WXT_BUNGIE_CLIENT_ID: emulator.clientId,
-        WXT_BUNGIE_CLIENT_SECRET: emulator.clientSecret ?? '',
-      },
-    });
+    const extDir = await buildAgainst(emulator);
     ext = await launchExtension(extDir);
-    const popup = await ext.openPage('popup');
-    await popup.locator('#sign-in').click();
-    await popup.locator('#bungie-name').waitFor({ timeout: 30_000 });
-    await popup.close();
+    await signIn(ext);
     panel = await ext.openPage('sidepanel');
     await panel.locator('.inventory-grid .item-tile').first().waitFor({ timeout: 90_000 });
   });
@@ -340,7 +325,7 @@ describe('moves: the side panel moves items through the worker queue', () => {
   });
 
   it('seeded random moves under faults and worker stops end with the cache equal to the emulator', async () => {
-    const token = String((await signIn(emulator)).access_token);
+    const token = String((await tokenFor(emulator)).access_token);
     const defs = loadDefinitions();
     const truth = async () => {
       const path = `/Platform/Destiny2/2/Profile/${MEMBERSHIP_ID}/?components=100,102,200,201,205,300`;
@@ -384,27 +369,11 @@ describe('moves: a full vault (the real profile with its vault filled to capacit
   let panel: Page;
 
   before(async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'vr-e2e-moves-'));
-    const profileFile = path.join(dir, 'profile.json');
-    execFileSync('python3', [
-      path.resolve(ROOT, '../shared/tools/make-manifest.py'),
-      ...['--out', path.join(dir, 'm'), '--profile-out', profileFile, '--vault-fill', '1300', '--quiet'],
-    ]);
-    emulator = await startEmulator({ manifestDir: path.join(dir, 'm'), profileFile });
-    const extDir = await buildExtension({
-      mode: 'test',
-      env: {
-        WXT_BUNGIE_ORIGIN: emulator.url,
-        WXT_BUNGIE_API_KEY: emulator.apiKey,
-        WXT_BUNGIE_CLIENT_ID: emulator.clientId,
-        WXT_BUNGIE_CLIENT_SECRET: emulator.clientSecret ?? '',
-      },
-    });
+    const { manifestDir, profileFile } = generateFullAccount('vr-e2e-moves-');
+    emulator = await startEmulator({ manifestDir, profileFile });
+    const extDir = await buildAgainst(emulator);
     ext = await launchExtension(extDir);
-    const popup = await ext.openPage('popup');
-    await popup.locator('#sign-in').click();
-    await popup.locator('#bungie-name').waitFor({ timeout: 30_000 });
-    await popup.close();
+    await signIn(ext);
     panel = await ext.openPage('sidepanel');
     await panel.locator('.inventory-grid .item-tile').first().waitFor({ timeout: 90_000 });
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../fake-bungie/index';
-import { buildExtension, launchExtension, waitFor, type LaunchedExtension } from './harness';
+import { buildAgainst, launchExtension, waitFor, type LaunchedExtension } from './harness';
 
 /** The emulator's clock decides whether Xûr is there (Friday 17:00 → Tuesday 17:00 UTC). */
 const FRIDAY_BEFORE = Date.UTC(2026, 6, 3, 16, 59);
@@ -44,15 +44,7 @@ describe('Xûr: badge, notification and wares in Chromium against the emulator',
 
   before(async () => {
     emu = await startEmulator({ now: FRIDAY_BEFORE });
-    const dir = await buildExtension({
-      mode: 'test',
-      env: {
-        WXT_BUNGIE_ORIGIN: emu.url,
-        WXT_BUNGIE_API_KEY: emu.apiKey,
-        WXT_BUNGIE_CLIENT_ID: emu.clientId,
-        WXT_BUNGIE_CLIENT_SECRET: emu.clientSecret ?? '',
-      },
-    });
+    const dir = await buildAgainst(emu);
     ext = await launchExtension(dir);
     page = await ext.openPage('options');
     // Names come from the Manifest, which the worker ingests from the emulator on first start.

@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildExtension, launchExtension, waitFor, type LaunchedExtension } from '../e2e/harness';
+import { buildAgainst, launchExtension, waitFor, type LaunchedExtension } from '../e2e/harness';
 import { startEmulator } from './index';
 
 interface DemoArgs {
@@ -83,15 +83,7 @@ async function main() {
   if (args.out) mkdirSync(args.out, { recursive: true });
   const emulator = await startEmulator({ now: demoClock() });
   console.log(`Bungie emulator on ${emulator.url}`);
-  const extDir = await buildExtension({
-    mode: 'demo',
-    env: {
-      WXT_BUNGIE_ORIGIN: emulator.url,
-      WXT_BUNGIE_API_KEY: emulator.apiKey,
-      WXT_BUNGIE_CLIENT_ID: emulator.clientId,
-      WXT_BUNGIE_CLIENT_SECRET: emulator.clientSecret ?? '',
-    },
-  });
+  const extDir = await buildAgainst(emulator, 'demo');
   console.log(`Extension built in ${extDir}`);
   const ext = await launchExtension(extDir, { headed: !args.headless });
   console.log(`Chromium started with Vault Raider (${ext.extensionId})`);

@@ -31,7 +31,7 @@ export type FaultAction =
   | { kind: 'drop' };
 
 /** mulberry32: small, fast and deterministic for a given seed. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

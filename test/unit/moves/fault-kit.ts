@@ -7,18 +7,10 @@ import { classCanEquip } from '@/lib/inventory/plan-capacity';
 import type { MoveIntent } from '@/lib/inventory/plan-types';
 import { VAULT_ID, type InventoryItem, type InventoryModel } from '@/lib/inventory/types';
 import type { FaultRule } from '@/test/fake-bungie';
+import { prng } from '@/test/fake-bungie/faults';
 
-/** mulberry32, so a failing seed replays exactly. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the emulator's own), so a failing seed replays exactly. */
+export const rng = prng;
 
 function pick<T>(random: () => number, list: readonly T[]): T | undefined {
   return list.length ? list[Math.floor(random() * list.length)] : undefined;
