@@ -54,7 +54,7 @@ export interface LaunchedExtension {
   extensionId: string;
   /** Open one of the extension's pages (popup, sidepanel, options) in a tab. */
   openPage(name: string, query?: string): Promise<Page>;
-  /** Save a PNG under test-results/screenshots and return its path. */
+  /** Save a PNG of the visible page under test-results/screenshots and return its path. */
   screenshot(page: Page, name: string): Promise<string>;
   /** Stop the service worker the way Chrome does when it idles; the next event restarts it with fresh globals. */
   stopWorker(): Promise<void>;
@@ -131,7 +131,9 @@ export async function launchExtension(
     consoleLines,
     async screenshot(page, name) {
       const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
+      // The viewport, as a player sees it: offscreen rows of the grid skip rendering (content-visibility), so a
+      // full-page capture would show them as empty bands.
+      await page.screenshot({ path: file });
       return file;
     },
     close: () => context.close(),
