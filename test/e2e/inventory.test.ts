@@ -90,6 +90,8 @@ describe('inventory: a full account in the side panel and the popup', () => {
       (await popup.locator('.popup-summary .vault').textContent()) ?? '',
       new RegExp(`${expected.vault}/1300`),
     );
+    // Regression: the "appears once it has loaded" line once showed under a loaded summary.
+    assert.equal(await popup.locator('.popup-inventory > .empty').count(), 0);
     await popup.fill('#quick-find', 'is:exotic is:weapon');
     await popup.locator('.results .result').first().waitFor();
     await ext.screenshot(popup, 'inventory-popup');
