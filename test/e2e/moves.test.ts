@@ -153,6 +153,47 @@ describe('moves: the side panel moves items through the worker queue', () => {
     assert.equal(actionsSince(from).filter((r) => ITEM_ACTIONS.test(r.path)).length, 2);
   });
 
+  it('drag and drop moves an item; the plan can be previewed; undo moves it back', async () => {
+    const model = await readModel(panel);
+    const [a, b] = model.stores.filter((s) => s.kind === 'character');
+    const item = Object.values(model.items).find(
+      (i) =>
+        gear(i) &&
+        i.owner === a.id &&
+        !i.equipped &&
+        i.location === 'inventory' &&
+        (b.buckets[i.targetBucketHash]?.length ?? 99) < 9,
+    )!;
+    // Preview: the steps are listed before anything runs.
+    const calls = () => emulator.control.requests().filter((r) => ITEM_ACTIONS.test(r.path)).length;
+    const before = calls();
+    await panel.locator(`.inventory-grid [data-item-key="${item.key}"]`).first().click();
+    await panel.locator(`.item-action-menu [aria-label="Preview: Send to ${b.name}"]`).click();
+    const steps = await panel.locator('.item-action-menu .preview li').allTextContents();
+    assert.equal(steps.length, 2, steps.join(' / '));
+    assert.match(steps[0], /vault/i);
+    assert.equal(calls(), before, 'a preview makes no call');
+    await panel.keyboard.press('Escape');
+    await panel.mouse.click(5, 5);
+
+    // Drag the tile onto the other character's column.
+    const job0 = (await lastJob(panel)).id;
+    await panel
+      .locator(`.inventory-grid [data-item-key="${item.key}"]`)
+      .first()
+      .dragTo(panel.locator(`.column-head:has([data-store-id="${b.id}"])`));
+    const moved = await settled(job0);
+    assert.equal(moved.status, 'done', moved.message);
+    await cellOf(b.id, item.key).waitFor({ timeout: 5000 });
+
+    // Undo brings it back where it was.
+    const job1 = (await lastJob(panel)).id;
+    await panel.locator('.move-status .undo').click();
+    const undone = await settled(job1);
+    assert.equal(undone.status, 'done', undone.message);
+    await cellOf(a.id, item.key).waitFor({ timeout: 10_000 });
+  });
+
   it('equipping an exotic unequips the other exotic weapon first', async () => {
     const model = await readModel(panel);
     const items = Object.values(model.items);
