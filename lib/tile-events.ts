@@ -1,14 +1,15 @@
 import type { InventoryItem } from './inventory/types';
 
+/** Listeners for a tile container, keyed for `v-on="…"` (Vue turns `errorCapture` into a capturing listener). */
 export interface TileHandlers {
-  onClick(event: MouseEvent): void;
-  onKeydown(event: KeyboardEvent): void;
-  onMouseover(event: MouseEvent): void;
-  onMouseout(event: MouseEvent): void;
-  onFocusin(event: FocusEvent): void;
-  onFocusout(event: FocusEvent): void;
-  /** Use with capture: `error` does not bubble. Hides a broken icon so the tile's initials show. */
-  onError(event: Event): void;
+  click(event: MouseEvent): void;
+  keydown(event: KeyboardEvent): void;
+  mouseover(event: MouseEvent): void;
+  mouseout(event: MouseEvent): void;
+  focusin(event: FocusEvent): void;
+  focusout(event: FocusEvent): void;
+  /** `error` does not bubble, so it is caught on the way down. Hides a broken icon so the tile's initials show. */
+  errorCapture(event: Event): void;
 }
 
 function tileOf(target: EventTarget | null): HTMLElement | undefined {
@@ -32,33 +33,33 @@ export function tileEvents(
     return el && item ? { el, item } : undefined;
   };
   return {
-    onClick(event) {
+    click(event) {
       const hit = find(event.target);
       if (hit) on.activate?.(hit.item, hit.el);
     },
-    onKeydown(event) {
+    keydown(event) {
       if (event.key !== 'Enter' && event.key !== ' ') return;
       const hit = find(event.target);
       if (!hit) return;
       event.preventDefault();
       on.activate?.(hit.item, hit.el);
     },
-    onMouseover(event) {
+    mouseover(event) {
       const hit = find(event.target);
       if (hit && tileOf(event.relatedTarget) !== hit.el) on.inspect?.(hit.item, hit.el);
     },
-    onMouseout(event) {
+    mouseout(event) {
       const from = tileOf(event.target);
       if (from && tileOf(event.relatedTarget) !== from) on.inspect?.(undefined);
     },
-    onFocusin(event) {
+    focusin(event) {
       const hit = find(event.target);
       if (hit) on.inspect?.(hit.item, hit.el);
     },
-    onFocusout(event) {
+    focusout(event) {
       if (tileOf(event.target) && !tileOf(event.relatedTarget)) on.inspect?.(undefined);
     },
-    onError(event) {
+    errorCapture(event) {
       const img = event.target as HTMLElement | null;
       if (img?.tagName === 'IMG') img.dataset.broken = '';
     },

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { DestinyProfileResponse } from 'bungie-api-ts/destiny2';
 import { inventoryDigest } from '../../lib/inventory/apply-step';
 import { buildInventoryModel } from '../../lib/inventory/model';
-import type { InventoryItem, InventoryModel } from '../../lib/inventory/types';
+import type { InventoryItem, InventoryModel, StoreModel } from '../../lib/inventory/types';
 import { api, MEMBERSHIP_ID, signIn as tokenFor } from '../unit/fake-bungie/helpers';
 import { loadDefinitions } from '../unit/inventory/fixtures';
 import { faultRule, randomIntent, rng, type FaultKind } from '../unit/moves/fault-kit';
@@ -37,6 +37,18 @@ async function readModel(page: Page): Promise<InventoryModel> {
         };
       }),
   );
+}
+
+/** Unequipped gear on `a` whose bucket on `b` has room. */
+function movableBetween(model: InventoryModel, a: StoreModel, b: StoreModel): InventoryItem {
+  return Object.values(model.items).find(
+    (i) =>
+      gear(i) &&
+      i.owner === a.id &&
+      !i.equipped &&
+      i.location === 'inventory' &&
+      (b.buckets[i.targetBucketHash]?.length ?? 99) < 9,
+  )!;
 }
 
 async function lastJob(page: Page): Promise<{ id: number; status: string; message?: string }> {
@@ -138,14 +150,7 @@ describe('moves: the side panel moves items through the worker queue', () => {
   it('character → character: two item calls through the vault', async () => {
     const model = await readModel(panel);
     const [a, b] = model.stores.filter((s) => s.kind === 'character');
-    const item = Object.values(model.items).find(
-      (i) =>
-        gear(i) &&
-        i.owner === a.id &&
-        !i.equipped &&
-        i.location === 'inventory' &&
-        (b.buckets[i.targetBucketHash]?.length ?? 99) < 9,
-    )!;
+    const item = movableBetween(model, a, b);
     const from = emulator.control.requests().length;
     const job = await viaMenu(item.key, `send-${b.id}`);
     assert.equal(job.status, 'done', job.message);
@@ -156,14 +161,7 @@ describe('moves: the side panel moves items through the worker queue', () => {
   it('drag and drop moves an item; the plan can be previewed; undo moves it back', async () => {
     const model = await readModel(panel);
     const [a, b] = model.stores.filter((s) => s.kind === 'character');
-    const item = Object.values(model.items).find(
-      (i) =>
-        gear(i) &&
-        i.owner === a.id &&
-        !i.equipped &&
-        i.location === 'inventory' &&
-        (b.buckets[i.targetBucketHash]?.length ?? 99) < 9,
-    )!;
+    const item = movableBetween(model, a, b);
     // Preview: the steps are listed before anything runs.
     const calls = () => emulator.control.requests().filter((r) => ITEM_ACTIONS.test(r.path)).length;
     const before = calls();
@@ -314,14 +312,7 @@ describe('moves: the side panel moves items through the worker queue', () => {
     const model = await readModel(panel);
     const used = model.stores.find((s) => s.id === VAULT)!.buckets[138197802].length;
     const [a, b] = model.stores.filter((s) => s.kind === 'character');
-    const item = Object.values(model.items).find(
-      (i) =>
-        gear(i) &&
-        i.owner === a.id &&
-        !i.equipped &&
-        i.location === 'inventory' &&
-        (b.buckets[i.targetBucketHash]?.length ?? 99) < 9,
-    )!;
+    const item = movableBetween(model, a, b);
     emulator.control.setVaultCapacity(used);
     const from = emulator.control.requests().length;
     const job = await viaMenu(item.key, `send-${b.id}`);
@@ -427,14 +418,7 @@ describe('moves: a full vault (the real profile with its vault filled to capacit
     const model = await readModel(panel);
     assert.equal(model.stores.find((s) => s.id === VAULT)!.buckets[138197802].length, model.vaultCapacity);
     const [a, b] = model.stores.filter((s) => s.kind === 'character');
-    const item = Object.values(model.items).find(
-      (i) =>
-        gear(i) &&
-        i.owner === a.id &&
-        !i.equipped &&
-        i.location === 'inventory' &&
-        (b.buckets[i.targetBucketHash]?.length ?? 99) < 9,
-    )!;
+    const item = movableBetween(model, a, b);
     const from = emulator.control.requests().length;
     await panel.locator(`.inventory-grid [data-item-key="${item.key}"]`).first().click();
     await panel.locator(`.item-action-menu [data-action="send-${b.id}"]`).click();
