@@ -8,7 +8,14 @@ import type { MoveMessages } from './messages';
 import { MOVE_STATUS_KEY, type MoveStatus } from './status';
 
 export { MOVE_STATUS_KEY, type MoveStatus } from './status';
-import { answerMayBeLost, describeLocation, failureSentence, worthReplanning, type Origin } from './sentences';
+import {
+  answerMayBeLost,
+  describeLocation,
+  failureSentence,
+  successSentence,
+  worthReplanning,
+  type Origin,
+} from './sentences';
 
 export { describeLocation } from './sentences';
 
@@ -347,7 +354,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
       if (!failure && !stale) {
         remember(plan.steps.at(-1)?.itemKey ?? intent.itemKey);
         current = model;
-        return finish(id, data, 'done', plan.summary);
+        return finish(id, data, 'done', successSentence(model, data.intent, plan.summary));
       }
 
       // Never retry a non-idempotent call blindly: learn the truth first.
@@ -356,7 +363,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
       if (fresh) model = fresh;
       if (fresh && intentSatisfied(fresh, data.intent, data.goal)) {
         remember(data.intent.itemKey);
-        return finish(id, data, 'done', plan.summary);
+        return finish(id, data, 'done', successSentence(fresh, data.intent, plan.summary));
       }
       if (fresh && (stale || worthReplanning(failure)) && data.replans < MAX_REPLANS) {
         data.replans++;

@@ -1,3 +1,4 @@
+import type { MoveIntent } from '../inventory/plan-types';
 import { ErrorCode, LocalCode, THROTTLE_CODES } from '../bungie/errors';
 import { VAULT_ID, type InventoryItem, type InventoryModel } from '../inventory/types';
 import { userMessage } from '../user-message';
@@ -56,6 +57,17 @@ export function describeLocation(model: InventoryModel, item: InventoryItem | un
   if (item.location === 'postmaster') return `${item.name} is in your ${store.name}'s postmaster`;
   if (item.equipped) return `${item.name} is equipped on your ${store.name}`;
   return `${item.name} is on your ${store.name}`;
+}
+
+/**
+ * The sentence a finished move leaves in the status line: where the item is now ("Heritage is on your Titan."), or
+ * the lock state; stacks (whose keys change as they merge) keep the plan's own summary.
+ */
+export function successSentence(model: InventoryModel, intent: MoveIntent, summary: string): string {
+  const item = model.items[intent.itemKey];
+  if (!item || !item.isInstanced) return summary;
+  if (intent.kind === 'lock') return `${item.name} is ${intent.locked ? 'locked' : 'unlocked'}.`;
+  return `${describeLocation(model, item)}.`;
 }
 
 function unmoved(item: InventoryItem | undefined, origin: Origin | undefined): boolean {

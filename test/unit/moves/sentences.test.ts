@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BungieError, ErrorCode, LocalCode } from '@/lib/bungie/errors';
-import { VAULT_ID } from '@/lib/inventory/types';
-import { failureSentence, worthReplanning } from '@/lib/moves/sentences';
+import { VAULT_ID, type InventoryItem } from '@/lib/inventory/types';
+import { failureSentence, successSentence, worthReplanning } from '@/lib/moves/sentences';
 import { loadFixtureModel } from '../inventory/fixtures';
 
 const model = loadFixtureModel();
@@ -60,6 +60,42 @@ describe('failure sentences', () => {
     expect(failureSentence(error, model, inVault, origin, onHunter.name)).toMatch(/; .* is in your vault\.$/);
     expect(failureSentence(error, undefined, undefined, origin, onHunter.name)).toBe(
       `Bungie says you are in an activity that doesn't allow moving items; refresh to see where ${onHunter.name} is now.`,
+    );
+  });
+});
+
+describe('successSentence', () => {
+  const model = loadFixtureModel();
+  const items = Object.values(model.items);
+  it.each([
+    [
+      'a weapon sent to the vault',
+      (i: InventoryItem) => i.isWeapon && i.owner === VAULT_ID,
+      'move',
+      /is in your vault\.$/,
+    ],
+    [
+      'an equipped item',
+      (i: InventoryItem) => i.equipped && i.isArmor,
+      'equip',
+      /is equipped on your (Hunter|Titan|Warlock)\.$/,
+    ],
+    ['a lock', (i: InventoryItem) => i.lockable && i.isInstanced, 'lock', /is locked\.$/],
+  ] as const)('says where the item is after %s', (_name, pick, kind, expected) => {
+    const item = items.find(pick)!;
+    const intent =
+      kind === 'lock'
+        ? { kind, itemKey: item.key, locked: true }
+        : kind === 'equip'
+          ? { kind, itemKey: item.key, characterId: item.owner }
+          : { kind, itemKey: item.key, to: item.owner };
+    expect(successSentence(model, intent, 'summary')).toMatch(expected);
+  });
+
+  it('keeps the plan summary for stacks (their keys change as they merge)', () => {
+    const stack = items.find((i) => !i.isInstanced)!;
+    expect(successSentence(model, { kind: 'move', itemKey: stack.key, to: VAULT_ID }, 'Moved 3 Glimmer.')).toBe(
+      'Moved 3 Glimmer.',
     );
   });
 });
