@@ -78,6 +78,23 @@ describe('inventory: a full account in the side panel and the popup', () => {
     await panel.fill('#inventory-search', '');
   });
 
+  it('a narrow side panel shows one character beside the vault, with a picker for the others', async () => {
+    await panel.setViewportSize({ width: 420, height: 860 });
+    await panel.reload();
+    await panel.locator('.inventory-grid[data-complete]').waitFor({ timeout: 30_000 });
+    const picker = panel.locator('.store-picker button');
+    assert.equal(await picker.count(), 3);
+    assert.equal(await panel.locator('.inventory-grid .column-head').count(), 2);
+    const second = picker.nth(1);
+    const storeId = await second.getAttribute('data-store-id');
+    await second.click();
+    await panel.locator(`.inventory-grid .store-header[data-store-id="${storeId}"]`).waitFor();
+    const width = await panel.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 420, `no horizontal scrolling (content is ${width} px wide)`);
+    await ext.screenshot(panel, 'inventory-sidepanel-narrow');
+    await panel.setViewportSize({ width: 1280, height: 860 });
+  });
+
   it('the popup opens from the cache with equipped gear, vault fill and quick find', async () => {
     // Make Bungie slow: the popup must not wait for it.
     emulator.control.fault({ route: /\/Profile\/\d+\/$/, kind: 'delay', ms: 5000, times: 3 });
