@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../fake-bungie/index';
-import { generateFullAccount, signIn, buildAgainst, launchExtension, waitFor, type LaunchedExtension } from './harness';
+import { generateFullAccount, launchSignedIn, waitFor, type LaunchedExtension } from './harness';
 
 /** Everything a GetProfile capture holds, counted straight from the JSON (not through our model). */
 function countProfileItems(file: string): { total: number; vault: number } {
@@ -27,9 +27,7 @@ describe('inventory: a full account in the side panel and the popup', () => {
     const { manifestDir, profileFile } = generateFullAccount('vr-e2e-inv-');
     expected = countProfileItems(profileFile);
     emulator = await startEmulator({ manifestDir, profileFile });
-    const extDir = await buildAgainst(emulator);
-    ext = await launchExtension(extDir);
-    await signIn(ext);
+    ext = await launchSignedIn(emulator);
   });
   after(async () => {
     await ext?.close();

@@ -14,7 +14,7 @@ import { api, MEMBERSHIP_ID, signIn as tokenFor } from '../unit/fake-bungie/help
 import { loadDefinitions } from '../unit/inventory/fixtures';
 import { faultRule, randomIntent, rng, type FaultKind } from '../unit/moves/fault-kit';
 import { startEmulator, type Emulator } from '../fake-bungie/index';
-import { generateFullAccount, signIn, buildAgainst, launchExtension, waitFor, type LaunchedExtension } from './harness';
+import { generateFullAccount, launchSignedIn, waitFor, type LaunchedExtension } from './harness';
 
 const VAULT = 'vault';
 const ITEM_ACTIONS = /\/Actions\/Items\//;
@@ -90,9 +90,7 @@ describe('moves: the side panel moves items through the worker queue', () => {
 
   before(async () => {
     emulator = await startEmulator();
-    const extDir = await buildAgainst(emulator);
-    ext = await launchExtension(extDir);
-    await signIn(ext);
+    ext = await launchSignedIn(emulator);
     panel = await ext.openPage('sidepanel');
     await panel.locator('.inventory-grid .item-tile').first().waitFor({ timeout: 90_000 });
   });
@@ -403,9 +401,7 @@ describe('moves: a full vault (the real profile with its vault filled to capacit
   before(async () => {
     const { manifestDir, profileFile } = generateFullAccount('vr-e2e-moves-');
     emulator = await startEmulator({ manifestDir, profileFile });
-    const extDir = await buildAgainst(emulator);
-    ext = await launchExtension(extDir);
-    await signIn(ext);
+    ext = await launchSignedIn(emulator);
     panel = await ext.openPage('sidepanel');
     await panel.locator('.inventory-grid .item-tile').first().waitFor({ timeout: 90_000 });
   });

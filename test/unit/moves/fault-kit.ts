@@ -41,22 +41,14 @@ export function randomIntent(model: InventoryModel, random: () => number): MoveI
         const to = random() < 0.4 ? VAULT_ID : pick(random, others)!.id;
         return { kind: 'move', itemKey: item.key, to };
       }
-    } else if (kind < 0.6) {
-      const item = pick(
-        random,
-        items.filter((i) => gear(i) && i.equippable && !i.equipped && i.location !== 'postmaster'),
-      );
-      const target =
-        item &&
-        pick(
-          random,
-          characters.filter((c) => classCanEquip(item, c)),
-        );
-      if (item && target) return { kind: 'equip', itemKey: item.key, characterId: target.id };
     } else if (kind < 0.68) {
+      // Any equippable gear, with exotics drawn more often (their unique-equip rule is the tricky one).
+      const exoticOnly = kind >= 0.6;
       const item = pick(
         random,
-        items.filter((i) => gear(i) && i.isExotic && !i.equipped && i.location !== 'postmaster'),
+        items.filter(
+          (i) => gear(i) && i.equippable && !i.equipped && i.location !== 'postmaster' && (!exoticOnly || i.isExotic),
+        ),
       );
       const target =
         item &&
