@@ -42,6 +42,11 @@ export interface Auth extends TokenSource {
   signIn(): Promise<string>;
   /** Forget every token (the caller clears personal caches). */
   signOut(): Promise<void>;
+  /**
+   * The session can no longer see the user's whole profile (Bungie answered without the owner-only components):
+   * forget the tokens and ask for a new sign-in, keeping the account and its cached inventory.
+   */
+  expireSession(): Promise<void>;
   status(): Promise<AuthStatus>;
 }
 
@@ -64,6 +69,11 @@ export function createAuth(options: AuthOptions): Auth {
     ((details: { url: string; interactive: boolean }) => browser.identity.launchWebAuthFlow(details));
   let refreshing: Promise<string> | null = null;
   let knownState: AuthState = 'signed-out';
+  /**
+   * Bumped by every sign-in and sign-out: a token exchange or refresh that was in flight across one belongs to a
+   * session that is over, and must not write its tokens or status back.
+   */
+  let generation = 0;
 
   async function readStatus(): Promise<AuthStatus> {
     const status = (await browser.storage.local.get(AUTH_STATUS_KEY))[AUTH_STATUS_KEY] as AuthStatus | undefined;
@@ -86,7 +96,8 @@ export function createAuth(options: AuthOptions): Auth {
     await browser.storage.local.remove(REFRESH_KEY);
   }
 
-  async function keep(answer: TokenResponse) {
+  async function keep(answer: TokenResponse, from: number) {
+    if (from !== generation) throw signInError();
     const now = clock.now();
     const access: StoredToken = { token: answer.access_token, expiresAt: now + answer.expires_in * 1000 };
     await browser.storage.session.set({ [ACCESS_KEY]: access });
@@ -99,7 +110,8 @@ export function createAuth(options: AuthOptions): Auth {
     }
   }
 
-  async function expire() {
+  async function expire(from = generation) {
+    if (from !== generation) return;
     await forgetTokens();
     const status = await readStatus();
     if (status.state !== 'signed-out') await writeStatus({ ...status, state: 'expired' });
@@ -116,9 +128,10 @@ export function createAuth(options: AuthOptions): Auth {
   }
 
   async function refreshNow(): Promise<string> {
+    const from = generation;
     const stored = await readToken('local', REFRESH_KEY);
     if (!stored || (stored.expiresAt !== null && stored.expiresAt <= clock.now())) {
-      await expire();
+      await expire(from);
       throw signInError();
     }
     const config = await options.config();
@@ -132,12 +145,12 @@ export function createAuth(options: AuthOptions): Auth {
         );
     } catch (error) {
       if (error instanceof BungieError && DEAD_GRANT_CODES.has(error.code)) {
-        await expire();
+        await expire(from);
         throw signInError();
       }
       throw error;
     }
-    await keep(answer);
+    await keep(answer, from);
     return answer.access_token;
   }
 
@@ -151,14 +164,16 @@ export function createAuth(options: AuthOptions): Auth {
    * old one would be refused and sign the user out).
    */
   function refreshShared(stale: string | undefined): Promise<string> {
-    refreshing ??= (async () => {
+    if (refreshing) return refreshing;
+    const mine: Promise<string> = (async () => {
       const current = await readToken('session', ACCESS_KEY);
       if (current && usable(current) && current.token !== stale) return current.token;
       return refreshNow();
     })().finally(() => {
-      refreshing = null;
+      if (refreshing === mine) refreshing = null;
     });
-    return refreshing;
+    refreshing = mine;
+    return mine;
   }
 
   async function accessToken(): Promise<string | null> {
@@ -189,6 +204,8 @@ export function createAuth(options: AuthOptions): Auth {
   }
 
   async function signIn(): Promise<string> {
+    const from = ++generation;
+    refreshing = null;
     const config = await options.config();
     if (!config.clientId || !config.apiKey) throw new BungieError({ code: LocalCode.NotConfigured });
     const state = randomState();
@@ -216,15 +233,22 @@ export function createAuth(options: AuthOptions): Auth {
         { grant_type: 'authorization_code', code, client_id: config.clientId },
         await clientCredentials(config),
       );
-    await keep(tokens);
+    await keep(tokens, from);
     await writeStatus({ state: 'signed-in', bnetMembershipId: tokens.membership_id });
     return tokens.membership_id;
   }
 
   async function signOut() {
+    generation++;
+    refreshing = null;
     await forgetTokens();
     await writeStatus({ state: 'signed-out' });
   }
 
-  return { accessToken, refreshAfterRejection, signInError, signIn, signOut, status: readStatus };
+  async function expireSession() {
+    refreshing = null;
+    await expire();
+  }
+
+  return { accessToken, refreshAfterRejection, signInError, signIn, signOut, expireSession, status: readStatus };
 }

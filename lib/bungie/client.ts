@@ -11,6 +11,7 @@ import {
   type Clock,
   type RateRule,
 } from './rate-limit';
+import { serverClock } from './server-clock';
 
 /** Where to talk to and with which key; read again for every request so option-page changes apply at once. */
 export interface BungieClientConfig {
@@ -78,6 +79,23 @@ const TOKEN_PATH = '/Platform/App/OAuth/Token/';
 
 function isEnvelope(data: unknown): data is ServerResponse<unknown> {
   return typeof data === 'object' && data !== null && typeof (data as { ErrorCode?: unknown }).ErrorCode === 'number';
+}
+
+/**
+ * Endpoints that need only the API key (Bungie's OpenAPI: no `oauth2` security): the Manifest, public vendors,
+ * settings and global alerts. Everything else acts for the signed-in user and requires a bearer token.
+ */
+const PUBLIC_PATHS = [
+  /^\/Platform\/Destiny2\/Manifest\//i,
+  /^\/Platform\/Destiny2\/Vendors\/?$/i,
+  /^\/Platform\/Settings\/?$/i,
+  /^\/Platform\/GlobalAlerts\/?$/i,
+];
+
+/** True for a path that never carries the user's token (see PUBLIC_PATHS). */
+export function isPublicPath(path: string): boolean {
+  const bare = path.split('?')[0];
+  return PUBLIC_PATHS.some((pattern) => pattern.test(bare));
 }
 
 /** bungie-api-ts builds absolute www.bungie.net URLs; we keep only the path so the configured origin applies. */
@@ -205,6 +223,8 @@ export function createBungieClient(options: BungieClientOptions): BungieClient {
       } catch (error) {
         throw transportError(error, path);
       }
+      // Bungie's clock, not the device's, decides Xûr's visit and the resets (lib/bungie/server-clock.ts).
+      serverClock.observeResponse(response.headers, response._data);
       return settle(response, path);
     } finally {
       done();
@@ -214,7 +234,11 @@ export function createBungieClient(options: BungieClientOptions): BungieClient {
 
   async function sendWithAuth(request: HttpClientConfig, path: string) {
     const tokens = options.tokens;
-    const token = tokens ? await tokens.accessToken() : null;
+    // Public endpoints go out with the API key alone; every other call is the user's and never leaves anonymously
+    // (Bungie would answer it with the owner-only components stripped, which must not pass for the user's profile).
+    const needsUser = Boolean(tokens) && !isPublicPath(path);
+    const token = needsUser && tokens ? await tokens.accessToken() : null;
+    if (needsUser && !token) throw tokens!.signInError();
     try {
       return await sendOnce(request, path, token);
     } catch (error) {
@@ -308,6 +332,7 @@ export function createBungieClient(options: BungieClientOptions): BungieClient {
       done();
       publishHealth();
     }
+    serverClock.observeResponse(response.headers);
     const data = response._data as Partial<TokenResponse> & { error?: string; error_description?: string };
     if (response.ok && data && typeof data.access_token === 'string') return data as TokenResponse;
     throw tokenError(response.status, data);

@@ -1,10 +1,10 @@
 // @vitest-environment node
-import { getProfile } from 'bungie-api-ts/destiny2';
+import { getDestinyManifest, getProfile, getPublicVendors } from 'bungie-api-ts/destiny2';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { ACCESS_KEY, AUTH_STATUS_KEY, createAuth, REFRESH_KEY, type Auth } from '@/lib/bungie/auth';
-import { createBungieClient, type BungieClient } from '@/lib/bungie/client';
+import { createBungieClient, isPublicPath, type BungieClient } from '@/lib/bungie/client';
 import { BungieError, LocalCode } from '@/lib/bungie/errors';
 import type { BuildConfig } from '@/lib/config';
 import { envelope, json, pretendFetch, type RecordedCall } from './pretend-fetch';
@@ -32,6 +32,8 @@ function tokenServer(options: { confidential?: boolean; refreshAnswer?: () => Re
         membership_id: '11001735',
       });
     }
+    // Bungie's public endpoints answer whoever asks with the API key.
+    if (/^\/Platform\/Destiny2\/(Manifest|Vendors)\/$/.test(call.path)) return json(envelope(1, { public: true }));
     return json(
       call.headers.authorization === `Bearer ${current.access}` ? envelope(1, { ok: true }) : envelope(2111, null),
       call.headers.authorization === `Bearer ${current.access}` ? 200 : 401,
@@ -232,12 +234,80 @@ describe('Bungie sign-in (auth)', () => {
     expect((await auth.status()).state).toBe('signed-in');
   });
 
-  it('without a sign-in, requests go out without a token and a refusal says "Sign in with Bungie first"', async () => {
+  it('without a sign-in, a call that needs the user never goes out and says "Sign in with Bungie first"', async () => {
     const server = tokenServer();
     const { profile } = setup(server);
     const error = (await profile().catch((e: BungieError) => e)) as BungieError;
     expect(error.code).toBe(LocalCode.NotSignedIn);
-    expect(server.calls[0].headers.authorization).toBeUndefined();
+    expect(error.userMessage).toMatch(/Sign in/);
+    expect(server.calls).toHaveLength(0);
+  });
+
+  it('a public client past its hour: GetProfile is refused locally, never sent anonymously', async () => {
+    const server = tokenServer({ confidential: false });
+    const { auth, profile } = setup(server, { clientSecret: '' });
+    await auth.signIn();
+    vi.setSystemTime(Date.now() + 3_600_000 + 1);
+    await expect(profile()).rejects.toMatchObject({ code: LocalCode.SignInRequired });
+    expect(server.calls.filter((c) => c.path.includes('/Profile/'))).toHaveLength(0);
+    expect((await auth.status()).state).toBe('expired');
+  });
+
+  it('public endpoints (Manifest, public vendors) go out with the API key only, signed in or not', async () => {
+    const server = tokenServer();
+    const { auth, client } = setup(server);
+    await getDestinyManifest(client.http);
+    await auth.signIn();
+    await getDestinyManifest(client.http);
+    await getPublicVendors(client.http, { components: [400] });
+    const publicCalls = server.calls.filter((c) => !c.path.includes('/OAuth/'));
+    expect(publicCalls.map((c) => c.path)).toEqual([
+      '/Platform/Destiny2/Manifest/',
+      '/Platform/Destiny2/Manifest/',
+      '/Platform/Destiny2/Vendors/',
+    ]);
+    expect(publicCalls.every((c) => c.headers.authorization === undefined && c.headers['x-api-key'] === 'k')).toBe(
+      true,
+    );
+    expect(isPublicPath('/Platform/Destiny2/3/Profile/1/')).toBe(false);
+    expect(isPublicPath('/Platform/Destiny2/3/Profile/1/Character/2/Vendors/')).toBe(false);
+  });
+
+  it('a refresh still in flight when the user signs out writes no token or status back', async () => {
+    let answerRefresh: (r: Response) => void = () => undefined;
+    const server = tokenServer({ refreshAnswer: () => new Promise<Response>((r) => (answerRefresh = r)) as never });
+    const { auth, profile } = setup(server);
+    await auth.signIn();
+    vi.setSystemTime(Date.now() + 3_600_000);
+    const pending = profile().catch((e: unknown) => e);
+    await vi.waitFor(() => expect(server.tokenCalls()).toHaveLength(2));
+    await auth.signOut();
+    answerRefresh(
+      json({
+        access_token: 'late-access',
+        token_type: 'Bearer',
+        expires_in: 3600,
+        refresh_token: 'late-refresh',
+        refresh_expires_in: 7_776_000,
+        membership_id: '11001735',
+      }),
+    );
+    await expect(pending).resolves.toMatchObject({ code: LocalCode.NotSignedIn });
+    const { local, session } = await stored();
+    expect(JSON.stringify({ local, session })).not.toMatch(/late-/);
+    expect(local[AUTH_STATUS_KEY]).toEqual({ state: 'signed-out' });
+    expect(server.calls.filter((c) => c.path.includes('/Profile/'))).toHaveLength(0);
+  });
+
+  it('expireSession (a partial profile) forgets the tokens and asks to sign in again', async () => {
+    const { auth, profile } = setup(tokenServer());
+    await auth.signIn();
+    await auth.expireSession();
+    expect((await auth.status()).state).toBe('expired');
+    const { local, session } = await stored();
+    expect(local[REFRESH_KEY]).toBeUndefined();
+    expect(session[ACCESS_KEY]).toBeUndefined();
+    await expect(profile()).rejects.toMatchObject({ code: LocalCode.SignInRequired });
   });
 
   it('sign-out forgets every token', async () => {
