@@ -4,14 +4,17 @@ import type { ManifestMessages } from './manifest/messages';
 import type { ProfileMessages } from './profile/messages';
 import type { MoveMessages } from './moves/messages';
 import type { AlertMessages } from './alerts/messages';
+import type { SidePanelView } from './side-panel';
 
 /**
  * The typed request/response map between pages and the service worker. Pages never write the database or talk to
- * Bungie: they send one of these and read Dexie live queries. Add a message here, then handle it in the worker.
+ * Bungie: they send one of these and read Dexie live queries. Add a message here, give its payload a schema (the
+ * domain's `…Payloads` next to its map; lib/message-router.ts parses every payload before dispatch), then handle it
+ * in the worker.
  */
 export interface CoreMessages {
   ping: { req: { sentAt: number }; res: { pong: true; sentAt: number; workerStartedAt: number } };
-  openSidePanel: { req: { view?: string }; res: { ok: boolean } };
+  openSidePanel: { req: { view?: SidePanelView }; res: { ok: boolean } };
 }
 
 /** Every message: each domain declares its own map next to its service, and they are joined here. */
@@ -47,8 +50,3 @@ export async function send<T extends MessageType>(type: T, payload: Request<T>):
 }
 
 export type Handlers = { [T in MessageType]: (payload: Request<T>) => Promise<Response<T>> | Response<T> };
-
-/** True when `value` looks like one of our envelopes (other extensions' messages are ignored). */
-export function isEnvelope(value: unknown): value is Envelope {
-  return typeof value === 'object' && value !== null && typeof (value as Envelope).type === 'string';
-}

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
-import { isEnvelope, type Envelope, type Handlers, type MessageType, type Reply } from '@/lib/messages';
-import { userMessage } from '@/lib/user-message';
+import type { Handlers } from '@/lib/messages';
+import { createMessageRouter } from '@/lib/message-router';
+import { openSidePanelTab } from '@/lib/side-panel';
 import { authHandlers } from '@/lib/bungie/service';
 import { manifestHandlers, startManifestService } from '@/lib/manifest/service';
 import { alertHandlers, startAlertService } from '@/lib/alerts/service';
@@ -21,26 +22,17 @@ export default defineBackground({
       ...manifestHandlers,
       ...alertHandlers,
       ping: ({ sentAt }) => ({ pong: true, sentAt, workerStartedAt }),
-      openSidePanel: async () => {
-        const url = browser.runtime.getURL('/sidepanel.html');
-        await browser.tabs.create({ url });
-        return { ok: true };
-      },
+      openSidePanel: ({ view }) => openSidePanelTab(view),
     };
 
-    browser.runtime.onMessage.addListener((message: unknown) => {
-      if (!isEnvelope(message) || !(message.type in handlers)) return undefined;
-      return dispatch(message);
-    });
-
-    async function dispatch<T extends MessageType>(message: Envelope<T>): Promise<Reply<T>> {
-      try {
-        const handler = handlers[message.type] as (p: unknown) => unknown;
-        return { ok: true, data: (await handler(message.payload)) as Reply<T> extends { data: infer D } ? D : never };
-      } catch (error) {
-        return { ok: false, error: userMessage(error) };
-      }
-    }
+    // Only this extension's own pages, only our own handlers, and only payloads their schema accepts.
+    browser.runtime.onMessage.addListener(
+      createMessageRouter({
+        handlers,
+        extensionId: browser.runtime.id,
+        extensionBaseUrl: browser.runtime.getURL('/'),
+      }),
+    );
 
     startManifestService();
     profiles.start();

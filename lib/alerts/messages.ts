@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { EMPTY, type PayloadSchemas } from '../message-schema-kit';
 import type { XurSaleRow } from '../vendors/xur-sales';
 
 /** Player-facing alert settings, kept in storage.local under `alertSettings`. */
@@ -33,3 +35,11 @@ export interface AlertMessages {
   getAlertSettings: { req: Record<string, never>; res: AlertSettings };
   setAlertSettings: { req: Partial<AlertSettings>; res: AlertSettings };
 }
+
+/** What the worker accepts for each alert message. */
+export const alertPayloads: PayloadSchemas<AlertMessages> = {
+  getXurState: EMPTY,
+  checkXur: EMPTY,
+  getAlertSettings: EMPTY,
+  setAlertSettings: v.object({ xurNotifications: v.optional(v.boolean()) }),
+};

@@ -1,3 +1,6 @@
+import * as v from 'valibot';
+import type { PayloadSchemas } from '../message-schema-kit';
+import { EMPTY, settingText } from '../message-schema-kit';
 import type { DestinyAccount } from './accounts';
 import type { AuthState } from './auth';
 import type { BungieHealth } from './client';
@@ -48,3 +51,21 @@ export interface AuthMessages {
   authSettings: { req: Record<string, never>; res: BungieSettingsView };
   authSaveSettings: { req: BungieSettingsInput; res: BungieSettingsView };
 }
+
+/** What the worker accepts for each auth message (parsed before dispatch; anything else is refused with a sentence). */
+export const authPayloads: PayloadSchemas<AuthMessages> = {
+  authSession: EMPTY,
+  authSignIn: EMPTY,
+  authSignOut: EMPTY,
+  authSelectAccount: v.object({
+    membershipType: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000)),
+    membershipId: v.pipe(v.string(), v.regex(/^\d{1,20}$/, 'a Bungie membership id (digits)')),
+  }),
+  authReloadAccounts: EMPTY,
+  authSettings: EMPTY,
+  authSaveSettings: v.object({
+    apiKey: settingText,
+    clientId: settingText,
+    clientSecret: v.optional(settingText),
+  }),
+};

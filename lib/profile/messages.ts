@@ -1,3 +1,6 @@
+import * as v from 'valibot';
+import type { PayloadSchemas } from '../message-schema-kit';
+
 /**
  * Page → worker messages for the profile cache. Pages read the cached model with a Dexie live query
  * (lib/stores/inventory.ts); these only ask the worker to refresh it.
@@ -9,3 +12,8 @@ export interface ProfileMessages {
     res: { refreshed: boolean; mintedAt?: number; reason?: 'fresh' | 'signed-out' | 'older-response' };
   };
 }
+
+/** What the worker accepts for each profile message. */
+export const profilePayloads: PayloadSchemas<ProfileMessages> = {
+  refreshProfile: v.object({ force: v.optional(v.boolean()) }),
+};

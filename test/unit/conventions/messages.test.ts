@@ -1,6 +1,9 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { send, WorkerError } from '@/lib/messages';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { browser } from 'wxt/browser';
+import { send, WorkerError, type Handlers, type MessageType, type Request } from '@/lib/messages';
+import { createMessageRouter, isOwnPage, messagePayloads, type MessageSender } from '@/lib/message-router';
+import { openSidePanelTab, sidePanelUrl } from '@/lib/side-panel';
 
 describe('typed messages', () => {
   beforeEach(() => fakeBrowser.reset());
@@ -17,5 +20,229 @@ describe('typed messages', () => {
       Promise.resolve({ ok: false, error: 'Bungie is down for maintenance.' }),
     );
     await expect(send('ping', { sentAt: 1 })).rejects.toThrow(new WorkerError('Bungie is down for maintenance.'));
+  });
+});
+
+const ID = 'ourextensionidaaaaaaaaaaaaaaaaaa';
+const BASE = `chrome-extension://${ID}/`;
+const OWN_PAGE: MessageSender = { id: ID, url: `${BASE}popup.html`, origin: `chrome-extension://${ID}` };
+
+/** One accepted and several refused payloads for every message; typed as the full map so none is forgotten. */
+const CASES: { [T in MessageType]: { good: Request<T>; bad: unknown[] } } = {
+  ping: { good: { sentAt: 42 }, bad: [{}, { sentAt: '42' }, { sentAt: Number.NaN }, null, 'ping'] },
+  openSidePanel: { good: { view: 'xur' }, bad: [{ view: 'settings' }, { view: 3 }, null] },
+  authSession: { good: {}, bad: [null, 'x', 7] },
+  authSignIn: { good: {}, bad: [null, []] },
+  authSignOut: { good: {}, bad: [undefined] },
+  authSelectAccount: {
+    good: { membershipType: 3, membershipId: '4611686018467260757' },
+    bad: [
+      {},
+      { membershipType: '3', membershipId: '4611686018467260757' },
+      { membershipType: 3, membershipId: 4611686018 },
+      { membershipType: 3.5, membershipId: '1' },
+      { membershipType: 3, membershipId: '../../etc' },
+    ],
+  },
+  authReloadAccounts: { good: {}, bad: [null] },
+  authSettings: { good: {}, bad: [null] },
+  authSaveSettings: {
+    good: { apiKey: 'k', clientId: '1', clientSecret: '' },
+    bad: [{ apiKey: 'k' }, { apiKey: 1, clientId: '1' }, { apiKey: 'k', clientId: '1', clientSecret: 5 }],
+  },
+  manifestStatus: { good: {}, bad: [null] },
+  manifestCheckNow: { good: { force: true }, bad: [{ force: 'yes' }, null] },
+  manifestReportUnresolved: {
+    good: { hashes: [1, 4294967295] },
+    bad: [{}, { hashes: 'x' }, { hashes: [-1] }, { hashes: [1.5] }, { hashes: [2 ** 32] }, { hashes: ['1'] }],
+  },
+  refreshProfile: { good: { force: false }, bad: [{ force: 1 }, null] },
+  previewMove: {
+    good: { kind: 'move', itemKey: '6917529', to: 'vault', amount: 3 },
+    bad: [
+      { kind: 'teleport', itemKey: '1' },
+      { kind: 'move', itemKey: '1' },
+      { kind: 'move', itemKey: '', to: 'vault' },
+      { kind: 'move', itemKey: '1', to: 'vault', amount: 0 },
+      { kind: 'move', itemKey: '1', to: 'vault', amount: '2' },
+    ],
+  },
+  runMove: {
+    good: { kind: 'lock', itemKey: '6917529', locked: true },
+    bad: [{ kind: 'lock', itemKey: '1' }, { kind: 'equip', itemKey: '1' }, { itemKey: '1' }, null],
+  },
+  undoLastMove: { good: {}, bad: [null] },
+  getXurState: { good: {}, bad: [null] },
+  checkXur: { good: {}, bad: [null] },
+  getAlertSettings: { good: {}, bad: [null] },
+  setAlertSettings: { good: { xurNotifications: false }, bad: [{ xurNotifications: 'off' }, null] },
+};
+
+function recordingHandlers() {
+  const calls: { type: string; payload: unknown }[] = [];
+  const handlers = Object.fromEntries(
+    Object.keys(messagePayloads).map((type) => [
+      type,
+      (payload: unknown) => {
+        calls.push({ type, payload });
+        return { handled: type };
+      },
+    ]),
+  ) as unknown as Handlers;
+  return { handlers, calls };
+}
+
+describe('the worker parses every payload before dispatch', () => {
+  it('every message has a schema and a test case', () => {
+    expect(Object.keys(CASES).sort()).toEqual(Object.keys(messagePayloads).sort());
+  });
+
+  it.each(Object.entries(CASES))('%s: a well-formed payload is dispatched', async (type, { good }) => {
+    const { handlers, calls } = recordingHandlers();
+    const route = createMessageRouter({ handlers, extensionId: ID, extensionBaseUrl: BASE });
+    await expect(route({ type, payload: good }, OWN_PAGE)).resolves.toEqual({ ok: true, data: { handled: type } });
+    expect(calls).toEqual([{ type, payload: good }]);
+  });
+
+  it.each(Object.entries(CASES))(
+    '%s: malformed payloads get a sentence and reach no handler',
+    async (type, { bad }) => {
+      const { handlers, calls } = recordingHandlers();
+      const route = createMessageRouter({ handlers, extensionId: ID, extensionBaseUrl: BASE });
+      for (const payload of bad) {
+        const reply = await route({ type, payload }, OWN_PAGE);
+        expect(reply, JSON.stringify(payload)).toMatchObject({ ok: false });
+        const error = (reply as { error: string }).error;
+        expect(error).toMatch(
+          new RegExp(`^Vault Raider refused a malformed "${type}" request \\(.+\\), so nothing was changed\\.`),
+        );
+      }
+      expect(calls).toEqual([]);
+    },
+  );
+
+  it('unknown keys are dropped before the handler sees the payload', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const route = createMessageRouter({ handlers, extensionId: ID, extensionBaseUrl: BASE });
+    await route({ type: 'refreshProfile', payload: { force: true, __proto__: { admin: true }, extra: 1 } }, OWN_PAGE);
+    expect(calls[0].payload).toStrictEqual({ force: true });
+  });
+
+  it('the sentence names the field and what was expected', async () => {
+    const { handlers } = recordingHandlers();
+    const route = createMessageRouter({ handlers, extensionId: ID, extensionBaseUrl: BASE });
+    const reply = await route(
+      { type: 'authSelectAccount', payload: { membershipType: '3', membershipId: '1' } },
+      OWN_PAGE,
+    );
+    expect(reply).toEqual({
+      ok: false,
+      error:
+        'Vault Raider refused a malformed "authSelectAccount" request (membershipType: expected number, got "3"), so nothing was changed. Reload the page and try again.',
+    });
+  });
+
+  it('a handler that throws answers with its sentence', async () => {
+    const { handlers } = recordingHandlers();
+    handlers.ping = () => {
+      throw Object.assign(new Error('x'), { userMessage: 'Bungie is down for maintenance.' });
+    };
+    const route = createMessageRouter({ handlers, extensionId: ID, extensionBaseUrl: BASE });
+    await expect(route({ type: 'ping', payload: { sentAt: 1 } }, OWN_PAGE)).resolves.toEqual({
+      ok: false,
+      error: 'Bungie is down for maintenance.',
+    });
+  });
+});
+
+describe('the worker answers only its own handlers', () => {
+  it.each(['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'nope', ''])(
+    '%s is never dispatched',
+    (type) => {
+      const { handlers, calls } = recordingHandlers();
+      const route = createMessageRouter({ handlers, extensionId: ID, extensionBaseUrl: BASE });
+      expect(route({ type, payload: {} }, OWN_PAGE)).toBeUndefined();
+      expect(calls).toEqual([]);
+    },
+  );
+
+  it.each([null, undefined, 'ping', 42, [], { payload: {} }, { type: 7, payload: {} }])(
+    'non-envelope %j is ignored',
+    (message) => {
+      const { handlers, calls } = recordingHandlers();
+      const route = createMessageRouter({ handlers, extensionId: ID, extensionBaseUrl: BASE });
+      expect(route(message, OWN_PAGE)).toBeUndefined();
+      expect(calls).toEqual([]);
+    },
+  );
+});
+
+describe('the worker answers only this extension’s own pages', () => {
+  const refused: [string, MessageSender | undefined][] = [
+    ['no sender', undefined],
+    [
+      'another extension',
+      { id: 'someotherextensionidbbbbbbbbbbbb', url: 'chrome-extension://someotherextensionidbbbbbbbbbbbb/x.html' },
+    ],
+    ['a content script in a web page', { id: ID, url: 'https://evil.example/page', origin: 'https://evil.example' }],
+    [
+      'a tab of another origin claiming our id',
+      { id: ID, url: 'http://127.0.0.1:8080/', origin: 'http://127.0.0.1:8080' },
+    ],
+    ['our id with a spoofed origin', { id: ID, url: `${BASE}popup.html`, origin: 'https://evil.example' }],
+    ['another extension pretending our url', { id: 'x', url: `${BASE}popup.html` }],
+    ['our id without a url', { id: ID }],
+    ['our id with a bad url', { id: ID, url: 'not a url' }],
+  ];
+
+  it.each(refused)('%s is ignored', (_what, sender) => {
+    const { handlers, calls } = recordingHandlers();
+    const route = createMessageRouter({ handlers, extensionId: ID, extensionBaseUrl: BASE });
+    expect(route({ type: 'ping', payload: { sentAt: 1 } }, sender)).toBeUndefined();
+    expect(calls).toEqual([]);
+  });
+
+  it.each([
+    ['the popup', OWN_PAGE],
+    [
+      'the side panel opened as a tab',
+      { id: ID, url: `${BASE}sidepanel.html?view=xur`, origin: `chrome-extension://${ID}` },
+    ],
+    ['the options page (no origin field)', { id: ID, url: `${BASE}options.html` }],
+  ] as [string, MessageSender][])('%s is answered', (_what, sender) => {
+    expect(isOwnPage(sender, ID, BASE)).toBe(true);
+  });
+});
+
+describe('openSidePanel opens the view it was asked for', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('the Xûr tab opens the side panel page on the Xûr view', async () => {
+    const create = vi.spyOn(browser.tabs, 'create');
+    await expect(openSidePanelTab('xur')).resolves.toEqual({ ok: true });
+    expect(create).toHaveBeenCalledWith({ url: browser.runtime.getURL('/sidepanel.html?view=xur') });
+  });
+
+  it('without a view it opens the inventory (the page default)', async () => {
+    const create = vi.spyOn(browser.tabs, 'create');
+    await openSidePanelTab();
+    expect(create).toHaveBeenCalledWith({ url: sidePanelUrl() });
+    expect(sidePanelUrl()).toBe(browser.runtime.getURL('/sidepanel.html'));
+  });
+
+  it('through the router: the view argument reaches the tab', async () => {
+    const create = vi.spyOn(browser.tabs, 'create');
+    const { handlers } = recordingHandlers();
+    handlers.openSidePanel = ({ view }) => openSidePanelTab(view);
+    const route = createMessageRouter({
+      handlers,
+      extensionId: browser.runtime.id,
+      extensionBaseUrl: browser.runtime.getURL('/'),
+    });
+    await route(
+      { type: 'openSidePanel', payload: { view: 'xur' } },
+      { id: browser.runtime.id, url: browser.runtime.getURL('/popup.html') },
+    );
+    expect(create.mock.calls[0][0].url).toMatch(/\/sidepanel\.html\?view=xur$/);
   });
 });
