@@ -1,12 +1,13 @@
 import type { DestinyProfileResponse, DestinyPublicVendorsResponse } from 'bungie-api-ts/destiny2';
 import { liveQuery, type Subscription } from 'dexie';
 import { browser } from 'wxt/browser';
+import { serverClock } from '../bungie/server-clock';
 import { getDb, type VaultRaiderDB } from '../db/schema';
 import type { ItemDef } from '../manifest/types';
 import type { HandlerSet } from '../messages';
 import { userMessage } from '../user-message';
 import { decideBadge, postmasterCounts, type BadgeDecision } from '../vendors/badge';
-import { nextXurArrival, nextXurDeparture, xurVisitAt } from '../vendors/xur-schedule';
+import { nextXurArrival, nextXurDeparture, xurDepartureAt, xurVisitAt } from '../vendors/xur-schedule';
 import {
   exoticNames,
   ownedItemHashes,
@@ -16,6 +17,19 @@ import {
   type XurSaleRow,
 } from '../vendors/xur-sales';
 import type { AlertMessages, AlertSettings, XurViewState } from './messages';
+
+/**
+ * Bungie's clock (lib/bungie/server-clock.ts): every time the service reasons with is server time; only alarms,
+ * which fire on the device clock, are converted back.
+ */
+export interface AlertClock {
+  /** Server time now. */
+  now(): number;
+  /** The device-clock moment at which the server clock reads `serverMs`. */
+  toDevice(serverMs: number): number;
+  /** Settles once a kept offset is loaded (a worker restart). */
+  load?(): Promise<void>;
+}
 
 /** Everything the alert service needs from the rest of the extension; tests pass fakes. */
 export interface AlertDeps {
@@ -33,7 +47,8 @@ export interface AlertDeps {
   onPlayerChange?(listener: () => void): () => void;
   /** Absolute URL for a Bungie asset path. */
   assetUrl?(path: string | undefined): string | undefined;
-  now?(): number;
+  /** Default: the worker's server clock, fed by every Bungie answer. */
+  clock?: AlertClock;
   db?: VaultRaiderDB;
   /** Dexie live queries need a real IndexedDB observer; tests that drive the badge by hand turn it off. */
   watchProfiles?: boolean;
@@ -99,7 +114,8 @@ export async function readAlertSettings(): Promise<AlertSettings> {
  * listeners are attached synchronously, as MV3 requires for events that wake the worker.
  */
 export function startAlertService(deps: AlertDeps): AlertService {
-  const now = deps.now ?? Date.now;
+  const clock = deps.clock ?? serverClock;
+  const now = () => clock.now();
   const db = deps.db ?? getDb();
   let chain: Promise<unknown> = Promise.resolve();
   let windowId: number | undefined;
@@ -128,9 +144,14 @@ export function startAlertService(deps: AlertDeps): AlertService {
     await db.vendors.put({ key: CACHE_KEY, fetchedAt, data: cache });
   }
 
-  async function scheduleAlarms(at: number): Promise<void> {
-    await browser.alarms.create(ALARM_ARRIVAL, { when: nextXurArrival(at) + SETTLE_MS });
-    await browser.alarms.create(ALARM_DEPARTURE, { when: nextXurDeparture(at) + SETTLE_MS });
+  /**
+   * Arrival and departure alarms at server times `at` leads to (departure: Bungie's, while he is here). Alarms fire on
+   * the device clock, so each target is converted: when = deviceNow + (target − serverNow).
+   */
+  async function scheduleAlarms(at: number, departsAt?: number): Promise<void> {
+    const departure = departsAt !== undefined && departsAt > at ? departsAt : nextXurDeparture(at);
+    await browser.alarms.create(ALARM_ARRIVAL, { when: clock.toDevice(nextXurArrival(at) + SETTLE_MS) });
+    await browser.alarms.create(ALARM_DEPARTURE, { when: clock.toDevice(departure + SETTLE_MS) });
     // Re-creating a periodic alarm restarts its period; only add it when it is missing.
     if (!(await browser.alarms.get(ALARM_CHECK))) {
       await browser.alarms.create(ALARM_CHECK, { periodInMinutes: CHECK_PERIOD_MINUTES });
@@ -206,10 +227,11 @@ export function startAlertService(deps: AlertDeps): AlertService {
   }
 
   async function runCheck(): Promise<XurViewState> {
-    const at = now();
-    await scheduleAlarms(at);
     const cache = (await readCache()) ?? { present: false, sales: [] };
+    const known = cache.present ? cache.departsAt : undefined;
     if (!(await deps.hasApiKey())) {
+      const at = now();
+      await scheduleAlarms(at, known);
       await writeCache(
         { ...cache, lastError: 'No Bungie API key is configured, so Xûr cannot be checked.', lastErrorAt: at },
         at,
@@ -221,9 +243,12 @@ export function startAlertService(deps: AlertDeps): AlertService {
       response = await deps.fetchPublicVendors();
     } catch (error) {
       // Keep the last known state (no badge flapping); the retry alarm and the hourly check ask again.
+      const at = now();
+      await scheduleAlarms(at, known);
       await browser.alarms.create(ALARM_RETRY, { delayInMinutes: RETRY_MINUTES });
       const stale = cache.present && cache.departsAt !== undefined && at >= cache.departsAt;
-      // Xûr always leaves at the weekly reset, which is also when Bungie is most often down: the clock is enough.
+      // Xûr leaves when Bungie said (the weekly reset), which is also when Bungie is most often down: the server
+      // clock, as last read from Bungie's answers, is enough.
       await writeCache(
         { ...cache, present: stale ? false : cache.present, lastError: userMessage(error), lastErrorAt: at },
         at,
@@ -231,15 +256,19 @@ export function startAlertService(deps: AlertDeps): AlertService {
       if (stale) await updateBadge();
       return viewState();
     }
+    // The answer has just set the server clock: read it after the call, not before.
+    const at = now();
     const presence = readXurPresence(response);
     const visit = xurVisitAt(at);
+    const departsAt = xurDepartureAt(at, presence.nextRefreshDate);
     const next: XurCache = presence.present
-      ? { present: true, checkedAt: at, visitId: visit.id, departsAt: visit.departsAt, sales: presence.sales }
+      ? { present: true, checkedAt: at, visitId: visit.id, departsAt, sales: presence.sales }
       : { present: false, checkedAt: at, sales: [] };
     await writeCache(next, at);
+    await scheduleAlarms(at, next.departsAt);
     await browser.alarms.clear(ALARM_RETRY);
     await updateBadge();
-    if (presence.present) await notifyOnce(visit.id, visit.departsAt, presence.sales);
+    if (presence.present) await notifyOnce(visit.id, departsAt, presence.sales);
     return viewState();
   }
 
@@ -271,10 +300,11 @@ export function startAlertService(deps: AlertDeps): AlertService {
     } catch {
       // No windows API (or no window yet): clicks fall back to opening a tab.
     }
+    await clock.load?.();
     const at = now();
-    await scheduleAlarms(at);
-    await updateBadge();
     const cache = await readCache();
+    await scheduleAlarms(at, cache?.present ? cache.departsAt : undefined);
+    await updateBadge();
     const stale =
       !cache?.checkedAt ||
       at - cache.checkedAt >= CHECK_PERIOD_MINUTES * 60_000 ||

@@ -46,6 +46,8 @@ export interface RawSale {
 export interface XurPresence {
   present: boolean;
   sales: RawSale[];
+  /** Bungie's `nextRefreshDate` for Xûr's vendor (ms), when he is here and it parses; see `xurDepartureAt`. */
+  nextRefreshDate?: number;
 }
 
 export interface ShapeOptions {
@@ -76,7 +78,8 @@ export function readXurPresence(response: DestinyPublicVendorsResponse): XurPres
       costs: (s.costs ?? []).map((c) => ({ itemHash: c.itemHash, quantity: c.quantity })),
     }))
     .sort((a, b) => a.vendorItemIndex - b.vendorItemIndex);
-  return { present: true, sales };
+  const refresh = Date.parse(vendor.nextRefreshDate ?? '');
+  return { present: true, sales, ...(Number.isFinite(refresh) ? { nextRefreshDate: refresh } : {}) };
 }
 
 /**

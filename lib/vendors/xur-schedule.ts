@@ -67,3 +67,20 @@ export function xurVisitAt(now: number): XurVisit {
   const next = visitFrom(lastArrival + WEEK);
   return now - last.departsAt <= next.arrivesAt - now ? last : next;
 }
+
+/** How far past the weekly reset a `nextRefreshDate` may lie and still be read as the end of this visit. */
+const DEPARTURE_TOLERANCE = DAY;
+
+/**
+ * When Xûr leaves, for a "he is here" answer Bungie gave at server time `serverNow`: his vendor's `nextRefreshDate`
+ * when it can be the end of this visit (after `serverNow`, and at most a day past the next weekly reset), else the
+ * weekly reset itself. Bungie has sent dates that are not his departure: both real captures (a Sunday of the 2022
+ * visit and a Monday of the 2026 one) say the Friday after at 09:00 UTC, days after he left, and
+ * Bungie-net/api#1547 reports it moving daily. Pure: the time is passed in.
+ */
+export function xurDepartureAt(serverNow: number, nextRefreshDate?: number): number {
+  const reset = nextXurDeparture(serverNow);
+  if (nextRefreshDate === undefined || !Number.isFinite(nextRefreshDate)) return reset;
+  if (nextRefreshDate <= serverNow || nextRefreshDate > reset + DEPARTURE_TOLERANCE) return reset;
+  return nextRefreshDate;
+}

@@ -57,6 +57,12 @@ export interface EmulatorOptions {
   enforceRateLimit?: boolean;
   /** When set, a request whose Origin header differs answers 2107 OriginHeaderDoesNotMatchKey. */
   allowedOrigin?: string;
+  /**
+   * How GetProfile answers a bearer token that expired: 'error' (default) is 2111 AccessTokenHasExpired; 'public' is
+   * the anonymous view (owner-only components as `{privacy: 2}` without data), which a token lapsing while Bungie
+   * builds the answer can produce. Other endpoints always answer 2111.
+   */
+  lapsedTokenProfile?: 'error' | 'public';
 }
 
 export interface RequestLogEntry {
@@ -289,14 +295,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
   }
 
-  /** Bearer check: required endpoints answer 99 without a token; a token that is sent is always validated. */
-  function authorize(req: IncomingMessage, required: boolean): boolean {
+  /**
+   * Bearer check: required endpoints answer 99 without a token; a token that is sent is always validated. With
+   * `publicWhenLapsed`, an expired token gets the anonymous answer instead of 2111 (see `lapsedTokenProfile`).
+   */
+  function authorize(req: IncomingMessage, required: boolean, publicWhenLapsed = false): boolean {
     const header = req.headers.authorization;
     if (!header) {
       if (required) throw new BungieError(99);
       return false;
     }
     const check = oauth.checkBearer(header);
+    if (!check.ok && check.code === 2111 && publicWhenLapsed) return false;
     if (!check.ok) throw new BungieError(check.code);
     return true;
   }
@@ -335,7 +345,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return jsonReply(success(linked), 200);
     }
     if (method === 'GET' && is('destiny2', '*', 'profile', '*')) {
-      const authorized = authorize(req, false);
+      const authorized = authorize(req, false, options.lapsedTokenProfile === 'public');
       checkMembership(segments[1], segments[3]);
       const components = parseComponents(url.searchParams.get('components'), componentNames);
       const response = buildProfileResponse(profileEnvelope.Response, {
@@ -581,6 +591,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     res.setHeader('access-control-allow-headers', 'X-API-Key, Authorization, Content-Type');
     res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
     res.setHeader('cache-control', 'private');
+    // HTTP Date from the emulator's clock: the extension takes server time from it (lib/bungie/server-clock.ts).
+    res.setHeader('date', new Date(now()).toUTCString());
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
     if (reply.errorCode !== undefined && reply.status >= 400)
       res.setHeader('x-ventcore-status', String(reply.errorCode));

@@ -73,9 +73,33 @@ function withoutVendor(vendors: CapturedVendors, hash: number): CapturedVendors 
   return out;
 }
 
-/** The vendors visible at a moment: the capture, less Xûr outside his weekend. */
+/** The first Tuesday 17:00 UTC (the weekly reset) strictly after `nowMs`. */
+export function nextWeeklyReset(nowMs: number): number {
+  const d = new Date(nowMs);
+  const minute = (d.getUTCDay() * 24 * 60 + d.getUTCHours() * 60 + d.getUTCMinutes()) % WEEK_MINUTES;
+  const startOfMinute = nowMs - (nowMs % 60_000);
+  const ahead = (TUESDAY_1700 - minute + WEEK_MINUTES) % WEEK_MINUTES || WEEK_MINUTES;
+  return startOfMinute + ahead * 60_000;
+}
+
+/**
+ * Xûr's vendor entry with `nextRefreshDate` at his departure, the next weekly reset after `nowMs` (emulator choice:
+ * the captures carry the capture week's date, which would be in the past for any other clock).
+ */
+function withXurDeparture(vendors: CapturedVendors, nowMs: number): CapturedVendors {
+  const key = String(XUR_VENDOR_HASH);
+  const xur = vendors.vendors?.data?.[key] as Record<string, unknown> | undefined;
+  if (!xur || !vendors.vendors?.data) return vendors;
+  const nextRefreshDate = new Date(nextWeeklyReset(nowMs)).toISOString().replace('.000Z', 'Z');
+  return {
+    ...vendors,
+    vendors: { ...vendors.vendors, data: { ...vendors.vendors.data, [key]: { ...xur, nextRefreshDate } } },
+  };
+}
+
+/** The vendors visible at a moment: the capture, less Xûr outside his weekend; while he is here he leaves at reset. */
 export function vendorsAt(captured: CapturedVendors, nowMs: number): CapturedVendors {
-  return isXurPresent(nowMs) ? captured : withoutVendor(captured, XUR_VENDOR_HASH);
+  return isXurPresent(nowMs) ? withXurDeparture(captured, nowMs) : withoutVendor(captured, XUR_VENDOR_HASH);
 }
 
 /** Character GetVendors Response for the requested components (400 vendors+groups, 401, 402, 3xx, 600, 1200). */
