@@ -1,7 +1,8 @@
 import { browser } from 'wxt/browser';
 import { buildConfig, type BuildConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/schema';
-import { POPUP_SNAPSHOT_KEY } from '@/lib/profile/keys';
+import { ACTIVE_PROFILE_KEY, POPUP_SNAPSHOT_KEY } from '@/lib/profile/keys';
+import { MOVE_STATUS_KEY } from '@/lib/moves/status';
 import type { HandlerSet } from '@/lib/messages';
 import { accountKey, defaultAccount, fetchAccounts, type DestinyAccount } from './accounts';
 import { createAuth, type Auth } from './auth';
@@ -28,6 +29,11 @@ interface Services {
 }
 
 let services: Promise<Services> | undefined;
+/**
+ * The session epoch: bumped when the user signs in, signs out or switches accounts. Work that started under one
+ * epoch (a profile refresh, a move) checks it before every write of personal data and drops its result when it moved.
+ */
+let epoch = 0;
 let config: BuildConfig = buildConfig();
 const listeners = new Set<(session: Session) => void>();
 
@@ -92,6 +98,20 @@ export async function getSession(): Promise<Session> {
   };
 }
 
+/** The current session epoch (see `epoch`); compare a saved value with a later one to know the session ended. */
+export function sessionEpoch(): number {
+  return epoch;
+}
+
+/**
+ * Bungie answered without the owner-only parts of the profile although we thought we were signed in: the token is
+ * no use any more. Forget it and ask the user to sign in again; the cached inventory stays, with its age.
+ */
+export async function expireSession(): Promise<void> {
+  const { auth } = await services$();
+  await auth.expireSession();
+}
+
 /** Run `listener` after every change of the session (sign-in, sign-out, expiry, account switch, Bungie health). */
 export function onSessionChange(listener: (session: Session) => void): () => void {
   listeners.add(listener);
@@ -117,21 +137,44 @@ async function reloadAccounts(): Promise<Session> {
   return getSession();
 }
 
-/** Every cached piece of personal data: the account list and choice, profiles, the move journal, the popup snapshot. */
-async function forgetPersonalData(): Promise<void> {
+/** The Manifest service writes the hot set 2 s after an account-sized lookup (lib/manifest HOT_SET_DELAY_MS). */
+const HOT_SET_LATE_WRITE_MS = 3_000;
+
+async function wipePersonalRows(): Promise<void> {
   const db = getDb();
   await Promise.all([
     browser.storage.local.remove(SESSION_KEY),
     db.profiles.clear(),
     db.profileResponses.clear(),
     db.journal.clear(),
+    db.meta.bulkDelete([ACTIVE_PROFILE_KEY, MOVE_STATUS_KEY]),
+    // The hot set is the account's own items: which definitions it holds says what the account owns.
+    db.manifestHot.clear(),
     browser.storage.session.remove(POPUP_SNAPSHOT_KEY),
   ]);
+}
+
+/**
+ * Every cached piece of personal data: the account list and choice, profiles, the active-profile pointer, the move
+ * status and journal, the hot set of definitions, the popup snapshot. Bumps the epoch first so nothing in flight
+ * writes any of it back; the hot set is cleared once more after the Manifest service's delayed write could land.
+ */
+async function forgetPersonalData(): Promise<void> {
+  epoch++;
+  await wipePersonalRows();
+  const wiped = epoch;
+  setTimeout(() => {
+    if (epoch === wiped)
+      void getDb()
+        .manifestHot.clear()
+        .catch(() => undefined);
+  }, HOT_SET_LATE_WRITE_MS);
 }
 
 /** Sign-out forgets tokens and every cached piece of personal data. */
 async function signOut(): Promise<Session> {
   const { auth } = await services$();
+  epoch++;
   await auth.signOut();
   await forgetPersonalData();
   await notify();
@@ -158,6 +201,7 @@ export const authHandlers: HandlerSet<AuthMessages> = {
   authSignIn: async () => {
     const { auth } = await services$();
     const bnetMembershipId = await auth.signIn();
+    epoch++;
     const previous = await readStored();
     if (previous && previous.bnetMembershipId !== bnetMembershipId) {
       // Another Bungie.net account: the old one's choice and cached data are not this user's.
@@ -174,6 +218,7 @@ export const authHandlers: HandlerSet<AuthMessages> = {
         userMessage: 'That Destiny account is not on this Bungie.net account.',
       });
     }
+    if (stored.selectedKey !== key) epoch++;
     await browser.storage.local.set({ [SESSION_KEY]: { ...stored, selectedKey: key } });
     await notify();
     return getSession();

@@ -2,7 +2,7 @@ import type { DestinyComponentType, DestinyProfileResponse } from 'bungie-api-ts
 import { browser } from 'wxt/browser';
 import { getProfile } from '../bungie/endpoints';
 import { liveQuery } from 'dexie';
-import { getBungieHttp, getSession, onSessionChange } from '../bungie/service';
+import { expireSession, getBungieHttp, getSession, onSessionChange, sessionEpoch } from '../bungie/service';
 import { getDb, type ProfileRow } from '../db/schema';
 import { ACTIVE_PROFILE_KEY, POPUP_SNAPSHOT_KEY } from './keys';
 import { buildInventoryModel } from '../inventory/model';
@@ -26,6 +26,32 @@ export const PROFILE_CACHE_MS = 30_000;
 const FORCED_MIN_GAP_MS = 3_000;
 
 export const PROFILE_ALARM = 'profile-refresh';
+
+/**
+ * Components only the signed-in owner sees (OpenAPI ComponentPrivacySetting 2 in a real capture): 102 vault,
+ * 201 character inventories, 300 item instances. An answer where one of them came back private (`privacy: 2`
+ * without data), disabled or absent is a partial view of the account (token lapsed mid-flight, a public client past
+ * its hour, an anonymous call) and never replaces a cached profile.
+ */
+export const OWNER_ONLY_COMPONENTS = [102, 201, 300] as const;
+
+/** The sentence shown when Bungie answered without the owner-only components. */
+export const PARTIAL_PROFILE_SENTENCE =
+  'Bungie.net sent only the public part of your inventory, so Vault Raider kept the last complete one. Sign in again to refresh it.';
+
+/** The owner-only components `requested` asked for that came back without their data. */
+export function missingOwnerComponents(profile: DestinyProfileResponse, requested: readonly number[]): number[] {
+  const where: Record<number, { data?: unknown; disabled?: boolean } | undefined> = {
+    102: profile.profileInventory,
+    201: profile.characterInventories,
+    300: profile.itemComponents?.instances,
+  };
+  return OWNER_ONLY_COMPONENTS.filter((c) => {
+    if (!requested.includes(c)) return false;
+    const component = where[c];
+    return !component || component.disabled === true || component.data === undefined || component.data === null;
+  });
+}
 export { ACTIVE_PROFILE_KEY } from './keys';
 
 export interface Membership {
@@ -44,6 +70,13 @@ export interface ProfileServiceDeps {
   onUnresolvedHashes?(hashes: number[]): void;
   /** Hook for the worker wiring: subscribe to sign-in and Manifest changes. */
   onStart?(api: { refresh(opts?: { force?: boolean }): Promise<unknown>; rebuild(): Promise<boolean> }): void;
+  /**
+   * The session epoch (lib/bungie/service): when it moved between the start of a refresh and one of its writes, the
+   * user signed out or switched accounts meanwhile, and the answer is dropped.
+   */
+  epoch?(): number;
+  /** Bungie answered without the owner-only components: the session must sign in again. */
+  onPartialProfile?(missing: number[]): Promise<void> | void;
   now?: () => number;
 }
 
@@ -65,6 +98,7 @@ export function mintedAtOf(profile: DestinyProfileResponse): number {
  */
 export function createProfileService(deps: ProfileServiceDeps) {
   const now = deps.now ?? Date.now;
+  const epochNow = deps.epoch ?? (() => 0);
   const db = getDb();
   let inFlight: Promise<Awaited<ReturnType<typeof refresh>>> | undefined;
   /** Counts local patches (the move executor): a response fetched before one of them must not undo it. */
@@ -88,25 +122,38 @@ export function createProfileService(deps: ProfileServiceDeps) {
   }
 
   async function refresh({ force = false, reconcile = false } = {}): Promise<ProfileMessages['refreshProfile']['res']> {
+    const epoch = epochNow();
+    const ended = () => epochNow() !== epoch;
+    const signedOut = { refreshed: false, reason: 'signed-out' } as const;
     const membership = await deps.currentMembership();
-    if (!membership) return { refreshed: false, reason: 'signed-out' };
+    if (!membership || ended()) return signedOut;
     const key = profileKey(membership);
     const row = await cached(key);
     const age = row ? now() - row.fetchedAt : Infinity;
     // A reconcile (the move executor after a failed call) knows the cache is wrong, so no age makes it fresh enough.
     if (!reconcile && age < (force ? FORCED_MIN_GAP_MS : PROFILE_CACHE_MS)) {
+      if (ended()) return signedOut;
       await pointViewsAt(key);
       return { refreshed: false, mintedAt: row?.mintedAt, reason: 'fresh' };
     }
     const patchesBefore = patches;
     const profile = await deps.fetchProfile(membership, PROFILE_COMPONENTS);
+    // Signed out or switched while the answer was on its way: it is not the current session's to keep.
+    if (ended()) return signedOut;
+    const missing = missingOwnerComponents(profile, PROFILE_COMPONENTS);
+    if (missing.length) {
+      await deps.onPartialProfile?.(missing);
+      throw new ProfileError(PARTIAL_PROFILE_SENTENCE);
+    }
     const mintedAt = mintedAtOf(profile);
     const defs = await deps.definitionsFor(profile);
     const model = buildInventoryModel(profile, defs, { now: now() });
     model.mintedAt = mintedAt;
     if (model.missingHashes.length) deps.onUnresolvedHashes?.(model.missingHashes);
 
+    if (ended()) return signedOut;
     const stored = await db.transaction('rw', db.profiles, db.profileResponses, db.meta, async () => {
+      if (ended()) return false;
       const current = await db.profiles.get(key);
       await pointViewsAt(key);
       if (current && current.mintedAt > mintedAt) return false;
@@ -117,6 +164,7 @@ export function createProfileService(deps: ProfileServiceDeps) {
       await db.profileResponses.put({ key, mintedAt, profile });
       return true;
     });
+    if (ended()) return signedOut;
     if (stored) await publishSnapshot(model, now());
     playing = Boolean(model.activeCharacterId);
     await syncAlarm();
@@ -247,6 +295,8 @@ export function profileService(): ProfileService {
       });
       return response.Response;
     },
+    epoch: sessionEpoch,
+    onPartialProfile: () => expireSession(),
     async definitionsFor(profile) {
       // The first sign-in can race the first Manifest ingest: wait for it rather than show a vault of placeholders.
       if (!(await getActiveManifest())) await runManifestCheck();

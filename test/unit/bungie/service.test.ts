@@ -110,6 +110,41 @@ describe('the worker’s Bungie service', () => {
     expect(seen.at(-1)).toBe(false);
   });
 
+  it('sign-out also wipes the active profile, move status, hot definitions and popup snapshot, and moves the epoch', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    vi.stubGlobal('fetch', bungie().fetch);
+    const service = await loadService();
+    const { getDb } = await import('@/lib/db/schema');
+    await service.authHandlers.authSignIn({});
+    const epoch = service.sessionEpoch();
+    await getDb().meta.bulkPut([
+      { key: 'activeProfileKey', value: '3:1' },
+      { key: 'moveStatus', value: { jobId: 1, state: 'done' } },
+      { key: 'manifest.active', value: 'kept' },
+    ]);
+    await getDb().manifestHot.put({ version: 'v1', items: '[[1,{}]]' });
+    await browser.storage.session.set({ 'vr.popupSnapshot': { name: 'Hunter' } });
+    await service.authHandlers.authSignOut({});
+    expect(service.sessionEpoch()).toBeGreaterThan(epoch);
+    expect((await getDb().meta.toArray()).map((r) => r.key)).toEqual(['manifest.active']);
+    expect(await getDb().manifestHot.count()).toBe(0);
+    expect(await browser.storage.session.get('vr.popupSnapshot')).toEqual({});
+    // The Manifest service writes the hot set 2 s after a lookup; one armed just before sign-out is cleared again.
+    await getDb().manifestHot.put({ version: 'v1', items: '[[1,{}]]' });
+    await vi.advanceTimersByTimeAsync(3_000);
+    await vi.waitFor(async () => expect(await getDb().manifestHot.count()).toBe(0));
+    vi.useRealTimers();
+  });
+
+  it('switching accounts moves the epoch (a refresh for the old account writes nothing back)', async () => {
+    vi.stubGlobal('fetch', bungie().fetch);
+    const service = await loadService();
+    await service.authHandlers.authSignIn({});
+    const epoch = service.sessionEpoch();
+    await service.authHandlers.authSelectAccount({ membershipType: 5, membershipId: stadia.membershipId });
+    expect(service.sessionEpoch()).toBeGreaterThan(epoch);
+  });
+
   it('user settings override the build key for the next request', async () => {
     const pretend = bungie();
     vi.stubGlobal('fetch', pretend.fetch);
