@@ -1,5 +1,21 @@
-/** Why a Manifest update failed; decides the sentence and whether a retry makes sense. */
-export type ManifestFailure = 'maintenance' | 'unreachable' | 'download' | 'corrupt' | 'no-database' | 'missing-table';
+/** Why a Manifest update failed; decides the sentence and how long to wait before the next download. */
+export type ManifestFailure =
+  | 'maintenance'
+  | 'unreachable'
+  | 'download'
+  /** No bytes arrived for the stall timeout (a hung connection). */
+  | 'stalled'
+  /** Declared (Content-Length) or actual size above the cap. */
+  | 'too-large'
+  | 'corrupt'
+  | 'no-database'
+  | 'missing-table'
+  /** The content path is one we already found damaged or too large; Bungie has not published another yet. */
+  | 'known-bad'
+  /** sql.js (wasm) could not be loaded here: a local failure. */
+  | 'sqljs'
+  /** The browser refused to store more (QuotaExceededError): a local failure. */
+  | 'quota';
 
 /** An error of the Manifest pipeline carrying a sentence the options page and side panel show as is. */
 export class ManifestError extends Error {

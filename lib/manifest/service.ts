@@ -5,19 +5,22 @@ import { getDb, type VaultRaiderDB } from '../db/schema';
 import type { HandlerSet } from '../messages';
 import { onBulkItemLookup, onUnresolvedHashes, rememberHotItems } from './lookup';
 import type { ManifestMessages } from './messages';
-import { checkManifest, type CheckResult, type ManifestSource } from './pipeline';
+import { checkManifest, DEFAULT_STALL_MS, MAX_DOWNLOAD_BYTES, type CheckResult, type ManifestSource } from './pipeline';
+import { clearLocalBlock, platformStorageEstimate } from './retry';
 import { manifestSourceFrom } from './source';
-import { META_LAST_RECHECK, patchStatus, readActive, readStatus } from './state';
+import { META_LAST_RECHECK, readActive, readStatus } from './state';
 
 /** Alarm names owned by the Manifest service. */
 export const ALARM_HOURLY = 'manifest-check';
 export const ALARM_RETRY = 'manifest-retry';
 export const ALARM_RECHECK = 'manifest-recheck';
 
-/** Hourly by default (issue 6); a recheck for unknown hashes at most every 5 minutes; retry 5 minutes after a failure. */
+/**
+ * Hourly by default (issue 6); a recheck for unknown hashes at most every 5 minutes. After a failure the pipeline
+ * decides when to retry (retry.ts: network trouble 5, 10, 20 … minutes; a bad file or a local cause: no timed retry).
+ */
 export const CHECK_PERIOD_MINUTES = 60;
 export const RECHECK_MIN_INTERVAL_MS = 5 * 60_000;
-export const RETRY_DELAY_MINUTES = 5;
 /** Quiet time before the worker stores the account's hot definitions. */
 export const HOT_SET_DELAY_MS = 2_000;
 
@@ -28,6 +31,18 @@ export interface ManifestServiceDeps {
   loadSql: () => Promise<SqlJsStatic>;
   uiLanguage: () => string | undefined;
   now: () => number;
+  /** No bytes for this long aborts a download (default 60 s; test builds may set WXT_VR_MANIFEST_STALL_MS). */
+  stallMs: number;
+  maxDownloadBytes: number;
+  storageEstimate: () => Promise<StorageEstimate | undefined>;
+}
+
+/** A knob that exists only in non-production builds: e2e tests shorten the stall timeout with it. */
+function testBuildStallMs(): number | undefined {
+  const env = import.meta.env;
+  if (env.MODE === 'production') return undefined;
+  const value = Number(env.WXT_VR_MANIFEST_STALL_MS);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 let deps: ManifestServiceDeps | undefined;
@@ -62,7 +77,7 @@ function requireDeps(): ManifestServiceDeps {
  * Run one Manifest check (or join the one already running: one ingest at a time, since two would write the same
  * version). After a failure a retry alarm is set; Bungie maintenance windows are usually short.
  */
-export function runManifestCheck({ force = false } = {}): Promise<CheckResult> {
+export function runManifestCheck({ force = false, manual = false } = {}): Promise<CheckResult> {
   const d = requireDeps();
   running ??= (async () => {
     // Chrome stops an extension worker after 30 s without extension events or API calls; a slow download would
@@ -75,13 +90,22 @@ export function runManifestCheck({ force = false } = {}): Promise<CheckResult> {
         download: async (path, onProgress, signal) => (await d.getSource()).download(path, onProgress, signal),
       };
       const result = await checkManifest(
-        { db: d.db, source, loadSql: d.loadSql, uiLanguage: d.uiLanguage(), now: d.now },
-        { force },
+        {
+          db: d.db,
+          source,
+          loadSql: d.loadSql,
+          uiLanguage: d.uiLanguage(),
+          now: d.now,
+          stallMs: d.stallMs,
+          maxDownloadBytes: d.maxDownloadBytes,
+          storageEstimate: d.storageEstimate,
+        },
+        { force, manual },
       );
-      if (result.outcome === 'failed') {
-        const retryAt = d.now() + RETRY_DELAY_MINUTES * 60_000;
-        await browser.alarms.create(ALARM_RETRY, { when: retryAt });
-        await patchStatus(d.db, { retryAt }, d.now());
+      // Only network trouble gets a timed retry; a bad file waits for a new one (the hourly check sees it), a local
+      // cause for sql.js to load or storage to free up (each check tests that before downloading anything).
+      if (result.outcome === 'failed' && result.retryAt !== undefined) {
+        await browser.alarms.create(ALARM_RETRY, { when: result.retryAt });
       } else {
         await browser.alarms.clear(ALARM_RETRY);
       }
@@ -121,7 +145,7 @@ export const manifestHandlers: HandlerSet<ManifestMessages> = {
     return { active, status };
   },
   manifestCheckNow: async ({ force }) => {
-    const result = await runManifestCheck({ force });
+    const result = await runManifestCheck({ force, manual: true });
     if (result.outcome === 'failed') return { outcome: 'failed', error: result.error };
     return { outcome: result.outcome, version: result.version };
   },
@@ -143,11 +167,21 @@ export function startManifestService(overrides: Partial<ManifestServiceDeps> = {
     loadSql: overrides.loadSql ?? loadSqlFromExtension,
     uiLanguage: overrides.uiLanguage ?? browserLanguage,
     now: overrides.now ?? Date.now,
+    stallMs: overrides.stallMs ?? testBuildStallMs() ?? DEFAULT_STALL_MS,
+    maxDownloadBytes: overrides.maxDownloadBytes ?? MAX_DOWNLOAD_BYTES,
+    storageEstimate: overrides.storageEstimate ?? platformStorageEstimate,
   };
   const d = deps;
 
   browser.runtime.onInstalled.addListener(() => void runManifestCheck());
-  browser.runtime.onStartup.addListener(() => void runManifestCheck());
+  // A new browser session lifts a storage-quota block (the quota may have changed); the check measures again.
+  browser.runtime.onStartup.addListener(
+    () =>
+      void clearLocalBlock(d.db).then(
+        () => runManifestCheck(),
+        () => runManifestCheck(),
+      ),
+  );
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === ALARM_HOURLY || alarm.name === ALARM_RETRY) void runManifestCheck();
     else if (alarm.name === ALARM_RECHECK) void requestRecheck();

@@ -395,7 +395,9 @@ describe.each([
     const result = await checkManifest(deps(await makeSource()));
     expect(result.outcome).toBe('failed');
     expect(await getActiveManifest(db)).toBeUndefined();
-    expect((await readStatus(db)).error).toMatch(/will try again in a few minutes/);
+    expect((await readStatus(db)).error).toMatch(
+      /will try again in 5 minutes|will not download that file again until Bungie\.net publishes a new one/,
+    );
     expect((await readStatus(db)).error).not.toMatch(/keeps using/);
   });
 });

@@ -1,4 +1,6 @@
 // @vitest-environment node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { browser } from 'wxt/browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +18,9 @@ import {
   startManifestService,
 } from '@/lib/manifest/service';
 import { readActive, readStatus } from '@/lib/manifest/state';
-import { fakeSource, loadSqlNode } from './helpers';
+import { META_RETRY, readRetry } from '@/lib/manifest/retry';
+import { manifestVersionKey } from '@/lib/manifest/version';
+import { fakeSource, fixtureManifest, loadSqlNode, MANIFEST_DIR, manifestWithPath } from './helpers';
 
 let db: VaultRaiderDB;
 let n = 0;
@@ -88,6 +92,7 @@ describe('Manifest service', () => {
     expect((await browser.alarms.get(ALARM_RETRY))?.scheduledTime).toBe(now + 5 * 60_000);
     expect((await readStatus(db)).retryAt).toBe(now + 5 * 60_000);
     source.options.failManifest = undefined;
+    now += 5 * 60_000;
     await fakeBrowser.alarms.onAlarm.trigger({ name: ALARM_RETRY, scheduledTime: now });
     await runManifestCheck();
     expect(await browser.alarms.get(ALARM_RETRY)).toBeUndefined();
@@ -105,7 +110,7 @@ describe('Manifest service', () => {
     });
     const result = await runManifestCheck();
     expect(result.outcome).toBe('failed');
-    expect((await readStatus(db)).error).toMatch(/^No Bungie API key is set\. Vault Raider keeps using/);
+    expect((await readStatus(db)).error).toMatch(/^No Bungie API key is set; Vault Raider keeps using/);
     expect(await browser.alarms.get(ALARM_RETRY)).toBeDefined();
   });
 
@@ -166,5 +171,56 @@ describe('Manifest service', () => {
     await new Promise((r) => setTimeout(r, 50));
     await settle();
     expect(source.calls[0]).toBe('manifest');
+  });
+
+  it('passes its stall timeout to the download, and a stalled download gets a 5-minute retry alarm', async () => {
+    await settle();
+    const hanging = {
+      getManifest: async () => manifestWithPath('/common/destiny2_content/sqlite/en/hang.content'),
+      download: (_path: string, onProgress?: (loaded: number, total?: number) => void) => {
+        onProgress?.(0, 100);
+        return new Promise<Uint8Array>(() => undefined);
+      },
+    };
+    startManifestService({ db, getSource: () => hanging, loadSql: loadSqlNode, now: () => now, stallMs: 50 });
+    const result = await runManifestCheck();
+    expect(result.outcome === 'failed' && result.kind).toBe('stalled');
+    expect((await browser.alarms.get(ALARM_RETRY))?.scheduledTime).toBe(now + 5 * 60_000);
+    expect((await readActive(db))?.version).toBeDefined();
+  });
+
+  it('a corrupt file sets no retry alarm, and the hourly check does not fetch it again', async () => {
+    await settle();
+    const path = '/common/destiny2_content/sqlite/en/bad.content';
+    source.options.manifest = manifestWithPath(path);
+    source.options.files = { [path]: new Uint8Array([1, 2, 3]) };
+    const result = await manifestHandlers.manifestCheckNow({});
+    expect(result.outcome).toBe('failed');
+    expect(await browser.alarms.get(ALARM_RETRY)).toBeUndefined();
+    source.calls.length = 0;
+    now += 60 * 60_000;
+    await fakeBrowser.alarms.onAlarm.trigger({ name: ALARM_HOURLY, scheduledTime: now });
+    await runManifestCheck();
+    expect(source.calls).toEqual(['manifest']);
+  });
+
+  it('a browser start lifts a storage-quota block before it checks', async () => {
+    await settle();
+    await db.meta.put({ key: META_RETRY, value: { local: { cause: 'quota', at: now, freeBytes: 0 } } });
+    const path = '/common/destiny2_content/sqlite/en/after-restart.content';
+    source.options.manifest = manifestWithPath(path);
+    source.options.files = {
+      [path]: new Uint8Array(readFileSync(join(MANIFEST_DIR, fixtureManifest().mobileWorldContentPaths.en))),
+    };
+    // Without the start-up, the block holds (node has no storage estimate): no download.
+    source.calls.length = 0;
+    expect((await runManifestCheck()).outcome).toBe('failed');
+    expect(source.calls.filter((c) => c.startsWith('download'))).toEqual([]);
+    await fakeBrowser.runtime.onStartup.trigger();
+    for (let i = 0; i < 200 && (await readActive(db))?.version !== manifestVersionKey(path); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect((await readActive(db))?.version).toBe(manifestVersionKey(path));
+    expect((await readRetry(db)).local).toBeUndefined();
   });
 });
