@@ -1,6 +1,9 @@
 /**
  * Per-route fault injection: Bungie's bad days on demand (field notes: 5 SystemDisabled during maintenance,
- * 502–526 without an envelope when Bungie is in trouble, throttle codes, slow or dropped connections).
+ * 502–526 without an envelope when Bungie is in trouble, throttle codes, slow or dropped connections). `hang` and
+ * `destroy` cut a normal answer short: the status line and headers (with the full Content-Length) go out, then the
+ * first `afterBytes` bytes of the body; `hang` then sends nothing more and keeps the socket open (until the emulator
+ * closes), `destroy` destroys the socket mid-body.
  */
 
 interface FaultBase {
@@ -22,13 +25,20 @@ export type FaultRule = FaultBase &
     | { kind: 'throttle'; errorCode?: number; throttleSeconds?: number }
     | { kind: 'delay'; ms: number }
     | { kind: 'drop' }
+    | { kind: 'hang'; afterBytes?: number }
+    | { kind: 'destroy'; afterBytes?: number }
   );
 
 export type FaultAction =
   | { kind: 'http'; status: number; envelope: boolean; errorCode: number }
   | { kind: 'error'; errorCode: number; status?: number; throttleSeconds: number }
   | { kind: 'delay'; ms: number }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  | { kind: 'hang'; afterBytes: number }
+  | { kind: 'destroy'; afterBytes: number };
+
+/** Bytes of the body `hang` and `destroy` let through by default. */
+export const DEFAULT_CUT_AFTER_BYTES = 1024;
 
 /** mulberry32: small, fast and deterministic for a given seed. */
 export function prng(seed: number): () => number {
@@ -111,5 +121,8 @@ function toAction(rule: FaultRule): FaultAction {
       return { kind: 'delay', ms: rule.ms };
     case 'drop':
       return { kind: 'drop' };
+    case 'hang':
+    case 'destroy':
+      return { kind: rule.kind, afterBytes: Math.max(0, rule.afterBytes ?? DEFAULT_CUT_AFTER_BYTES) };
   }
 }

@@ -658,7 +658,46 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const reply = answer ? faultReply(answer, isItemAction) : await route(req, url, body);
     entry.status = reply.status;
     if (reply.errorCode !== undefined) entry.errorCode = reply.errorCode;
+    const cut = actions.find((a) => a.kind === 'hang' || a.kind === 'destroy');
+    if (cut) cutBodyShort(res, req, cut);
     send(res, req, reply);
+  }
+
+  /**
+   * `hang` / `destroy`: let the headers (full Content-Length) and the first `afterBytes` body bytes through, then
+   * swallow the rest and either keep the socket open or destroy it. Works for file and in-memory replies alike.
+   */
+  function cutBodyShort(res: ServerResponse, req: IncomingMessage, action: FaultAction): void {
+    if (action.kind !== 'hang' && action.kind !== 'destroy') return;
+    let budget = action.afterBytes;
+    let stopped = false;
+    const write = res.write.bind(res) as (chunk: Buffer) => boolean;
+    const stop = () => {
+      if (stopped) return;
+      stopped = true;
+      if (action.kind === 'destroy') req.socket.destroy();
+    };
+    const take = (chunk: unknown) => {
+      if (!res.headersSent) res.flushHeaders();
+      if (stopped || chunk === undefined || chunk === null || typeof chunk === 'function') return;
+      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+      const slice = bytes.subarray(0, budget);
+      budget -= slice.length;
+      if (slice.length) write(slice);
+      if (budget <= 0) stop();
+    };
+    res.write = ((chunk: unknown) => {
+      take(chunk);
+      return true;
+    }) as typeof res.write;
+    res.end = ((chunk?: unknown) => {
+      if (!res.headersSent && !res.hasHeader('content-length') && chunk !== undefined && typeof chunk !== 'function') {
+        res.setHeader('content-length', Buffer.byteLength(chunk as string | Buffer));
+      }
+      take(chunk);
+      stop();
+      return res;
+    }) as typeof res.end;
   }
 
   await new Promise<void>((resolveListen, reject) => {

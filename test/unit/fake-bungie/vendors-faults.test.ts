@@ -161,6 +161,67 @@ describe('faults', () => {
     emu.control.clearFaults();
     expect((await api(emu, '/Platform/Destiny2/Manifest/')).status).toBe(200);
   });
+
+  /** Read a body until it ends, fails, or stays silent for `quietMs`; the bytes seen and how it stopped. */
+  async function readBody(response: Response, quietMs: number): Promise<{ received: number; how: string }> {
+    const reader = response.body!.getReader();
+    let received = 0;
+    for (;;) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const quiet = new Promise<'quiet'>((r) => (timer = setTimeout(() => r('quiet'), quietMs)));
+      const next = await Promise.race([reader.read(), quiet]).catch(() => 'error' as const);
+      clearTimeout(timer);
+      if (next === 'quiet' || next === 'error') {
+        await reader.cancel().catch(() => undefined);
+        return { received, how: next };
+      }
+      if (next.done) return { received, how: 'end' };
+      received += next.value.byteLength;
+    }
+  }
+
+  async function contentPath(): Promise<string> {
+    const manifest = (await api(emu, '/Platform/Destiny2/Manifest/')).body.Response as {
+      mobileWorldContentPaths: Record<string, string>;
+    };
+    return manifest.mobileWorldContentPaths.en;
+  }
+
+  it('hang: the Manifest CDN file sends its headers and the first bytes, then nothing, with the socket open', async () => {
+    await start();
+    const path = await contentPath();
+    const full = Number((await fetch(`${emu.url}${path}`, { method: 'GET' })).headers.get('content-length'));
+    expect(full).toBeGreaterThan(10_000);
+    emu.control.fault({ route: '/common/destiny2_content/sqlite/**', kind: 'hang', afterBytes: 4096, once: true });
+    const response = await fetch(`${emu.url}${path}`);
+    expect(response.status).toBe(200);
+    expect(Number(response.headers.get('content-length'))).toBe(full);
+    expect(await readBody(response, 300)).toEqual({ received: 4096, how: 'quiet' });
+    expect(emu.control.requests().at(-1)?.faults).toEqual(['hang']);
+    // Only once: the next request gets the whole file.
+    expect(await readBody(await fetch(`${emu.url}${path}`), 2000)).toEqual({ received: full, how: 'end' });
+  });
+
+  it('hang with no bytes, and on an API route too', async () => {
+    await start();
+    emu.control.fault({ route: '/Platform/Destiny2/Manifest/', kind: 'hang', afterBytes: 0, once: true });
+    const response = await fetch(`${emu.url}/Platform/Destiny2/Manifest/`, { headers: { 'X-API-Key': emu.apiKey } });
+    expect(response.status).toBe(200);
+    expect(Number(response.headers.get('content-length'))).toBeGreaterThan(0);
+    expect(await readBody(response, 300)).toEqual({ received: 0, how: 'quiet' });
+  });
+
+  it('destroy: the Manifest CDN file breaks off mid-body', async () => {
+    await start();
+    const path = await contentPath();
+    emu.control.fault({ route: '/common/destiny2_content/sqlite/**', kind: 'destroy', afterBytes: 8192, once: true });
+    const response = await fetch(`${emu.url}${path}`);
+    expect(response.status).toBe(200);
+    const result = await readBody(response, 2000);
+    expect(result.how).toBe('error');
+    expect(result.received).toBeLessThanOrEqual(8192);
+    expect(emu.control.requests().at(-1)?.faults).toEqual(['destroy']);
+  });
 });
 
 describe('request log and HTTP control', () => {
