@@ -4,10 +4,17 @@ import type { Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../fake-bungie/index';
 import { buildAgainst, launchExtension, waitFor, type LaunchedExtension } from './harness';
 
-/** The emulator's clock decides whether Xûr is there (Friday 17:00 → Tuesday 17:00 UTC). */
+/**
+ * The emulator's clock decides whether Xûr is there (Friday 17:00 → Tuesday 17:00 UTC), and the extension sees that
+ * clock through each answer's Date header (server time), whatever the machine's own date: test/clock-matrix.sh runs
+ * this file with the real clock moved to a Tuesday evening, a Wednesday and a Thursday.
+ */
 const FRIDAY_BEFORE = Date.UTC(2026, 6, 3, 16, 59);
 const FRIDAY_AFTER = Date.UTC(2026, 6, 3, 17, 1);
 const TUESDAY_AFTER = Date.UTC(2026, 6, 7, 17, 1);
+/** The emulator's nextRefreshDate for Xûr during that visit: the reset. */
+const DEPARTURE = Date.UTC(2026, 6, 7, 17, 0);
+const NEXT_ARRIVAL = Date.UTC(2026, 6, 10, 17, 0);
 
 /** The 2026 capture's sale rows as the Manifest fixture names them (menu entries such as "Reset Rank" excluded). */
 const EXPECTED_EXOTICS = [
@@ -74,10 +81,27 @@ describe('Xûr: badge, notification and wares in Chromium against the emulator',
   });
 
   it('Friday 16:59 UTC: Bungie says Xûr is away — no badge, no notification', async () => {
-    const state = await message<{ status: string }>('checkXur');
+    const state = await message<{ status: string; nextArrivalAt: number }>('checkXur');
     assert.equal(state.status, 'absent');
+    assert.equal(state.nextArrivalAt, Date.UTC(2026, 6, 3, 17, 0), 'the arrival is judged on server time');
     assert.equal(await badgeText(), '');
     assert.deepEqual(await notifications(), {});
+  });
+
+  it("the worker keeps Bungie's time (Date header) and sets its alarms on the device clock from it", async () => {
+    const { offset, deviceNow, arrival } = await ext.worker.evaluate(async () => {
+      const stored = (await chrome.storage.session.get('serverClock')).serverClock as { offsetMs: number };
+      return {
+        offset: stored.offsetMs,
+        deviceNow: Date.now(),
+        arrival: (await chrome.alarms.get('xur-arrival'))!.scheduledTime,
+      };
+    });
+    const expected = emu.control.now() - deviceNow;
+    assert.ok(Math.abs(offset - expected) < 3000, `server − device offset ${offset} ≈ ${expected}`);
+    // Arrival Friday 17:00 + 1 min settle, on the server clock, converted to the device clock.
+    const arrivalOnServer = arrival + offset;
+    assert.ok(Math.abs(arrivalOnServer - Date.UTC(2026, 6, 3, 17, 1)) < 3000, 'arrival alarm at server Fri 17:01');
   });
 
   it('Friday 17:01 UTC: the arrival alarm sets the badge and raises one notification', async () => {
@@ -85,7 +109,10 @@ describe('Xûr: badge, notification and wares in Chromium against the emulator',
     await fireAlarm('xur-arrival');
     await waitFor(async () => (await badgeText()) === 'Xûr', { what: 'the Xûr badge' });
     const title = await page.evaluate(() => chrome.action.getTitle({}));
-    assert.match(title, /^Xûr is here until \w{3} 17:00 UTC\. Open Vault Raider to see his wares\.$/);
+    assert.equal(title, 'Xûr is here until Tue 17:00 UTC. Open Vault Raider to see his wares.');
+    const state = await message<{ departsAt: number; nextArrivalAt: number }>('getXurState');
+    assert.equal(state.departsAt, DEPARTURE, "departure from the emulator's nextRefreshDate");
+    assert.equal(state.nextArrivalAt, NEXT_ARRIVAL);
     const all = await waitFor(
       async () => {
         const n = await notifications();
@@ -95,12 +122,13 @@ describe('Xûr: badge, notification and wares in Chromium against the emulator',
     );
     const ids = Object.keys(all);
     assert.equal(ids.length, 1);
-    assert.match(ids[0], /^xur:\d{4}-\d{2}-\d{2}$/);
+    assert.equal(ids[0], 'xur:2026-07-03');
   });
 
   it('the Xûr view shows the real captured sale items with names, types and costs', async () => {
     const panel = await ext.openPage('sidepanel', '?view=xur');
     await panel.locator('.xur-view[data-status="present"] .xur-sale-item').first().waitFor();
+    assert.match((await panel.locator('.xur-view .line').first().textContent()) ?? '', /Here until .*Jul.*7.*UTC/);
     const rows = panel.locator('.xur-sale-item');
     assert.equal(await rows.count(), 14);
     const exotics = await panel.locator('.xur-sale-item[data-tier="exotic"] .name').allTextContents();

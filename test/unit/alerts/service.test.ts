@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { VaultRaiderDB } from '@/lib/db/schema';
 import type { AlertDeps } from '@/lib/alerts/service';
 import { BADGE_COLORS, POSTMASTER_BUCKET_HASH } from '@/lib/vendors/badge';
-import { isXurScheduled, XUR_VENDOR_HASH } from '@/lib/vendors/xur-schedule';
+import { createServerClock, type ServerClock } from '@/lib/bungie/server-clock';
+import { isXurScheduled, nextXurDeparture, XUR_VENDOR_HASH } from '@/lib/vendors/xur-schedule';
 import { manifestItems, realProfile, XUR_CAPTURES, xurCapture } from '../vendors/fixtures';
 
 type ServiceModule = typeof import('@/lib/alerts/service');
@@ -16,11 +17,22 @@ const SUNDAY = Date.parse('2026-07-05T12:00:00Z');
 const TUESDAY_AFTER = Date.parse('2026-07-07T17:01:00Z');
 const NEXT_FRIDAY = Date.parse('2026-07-10T17:01:00Z');
 
-/** Public vendors as Bungie answers at the test clock: the real capture, without Xûr outside his weekend. */
-function bungieAnswer(): DestinyPublicVendorsResponse {
+const HOUR = 3_600_000;
+
+/**
+ * Public vendors as Bungie answers at server time `serverNow`: the real capture, without Xûr outside his weekend;
+ * while he is here his `nextRefreshDate` is the coming reset (as the emulator answers), unless `nextRefreshDate`
+ * says otherwise ('captured' keeps the capture's own value).
+ */
+function bungieAnswer(serverNow: number, nextRefreshDate?: number | 'captured'): DestinyPublicVendorsResponse {
   const capture = xurCapture(XUR_CAPTURES[1]);
-  if (isXurScheduled(Date.now())) return capture;
-  return { ...capture, vendors: { ...capture.vendors, data: {} }, sales: { ...capture.sales, data: {} } };
+  if (!isXurScheduled(serverNow)) {
+    return { ...capture, vendors: { ...capture.vendors, data: {} }, sales: { ...capture.sales, data: {} } };
+  }
+  if (nextRefreshDate === 'captured') return capture;
+  const xur = { ...capture.vendors!.data![XUR_VENDOR_HASH] };
+  Object.assign(xur, { nextRefreshDate: new Date(nextRefreshDate ?? nextXurDeparture(serverNow)).toISOString() });
+  return { ...capture, vendors: { ...capture.vendors!, data: { [XUR_VENDOR_HASH]: xur } } };
 }
 
 class BungieDown extends Error {
@@ -36,13 +48,32 @@ interface Harness {
   notify: ReturnType<typeof vi.spyOn>;
   player: { signedIn: boolean; profile?: DestinyProfileResponse };
   apiKey: { present: boolean };
+  clock: ServerClock;
+  /** Device clock − server clock (ms): the test's Date is the device clock. */
+  skew: number;
+  /** What Bungie's next answers put in Xûr's `nextRefreshDate` (default: the coming reset). */
+  nextRefreshDate?: number | 'captured';
 }
 
-function harness(db = new VaultRaiderDB(`alerts-test-${++dbCounter}`)): Harness {
+/** Bungie's time as the fake Bungie sees it: the device clock less the skew. */
+const serverTime = (h: Harness) => Date.now() - h.skew;
+
+/** Move both clocks: the server to `serverMs`, the device to `serverMs + skew`. */
+function setServerTime(h: Harness, serverMs: number) {
+  vi.setSystemTime(serverMs + h.skew);
+}
+
+function harness(db = new VaultRaiderDB(`alerts-test-${++dbCounter}`), skew = 0): Harness {
   const items = manifestItems();
-  const fetch = vi.fn(async () => bungieAnswer());
   const player: Harness['player'] = { signedIn: false };
   const apiKey = { present: true };
+  const clock = createServerClock();
+  // Like the one HTTP client: every answer's Date header sets the server clock, then the body is read.
+  const answer = async () => {
+    clock.observe(serverTime(h), 'date');
+    return bungieAnswer(serverTime(h), h.nextRefreshDate);
+  };
+  const fetch = vi.fn(answer);
   const deps: AlertDeps = {
     fetchPublicVendors: fetch,
     hasApiKey: () => apiKey.present,
@@ -51,8 +82,19 @@ function harness(db = new VaultRaiderDB(`alerts-test-${++dbCounter}`)): Harness 
     player: async () => player,
     db,
     watchProfiles: false,
+    clock,
   };
-  return { deps, db, fetch, notify: vi.spyOn(browser.notifications, 'create'), player, apiKey };
+  const h: Harness = {
+    deps,
+    db,
+    fetch,
+    notify: vi.spyOn(browser.notifications, 'create'),
+    player,
+    apiKey,
+    clock,
+    skew,
+  };
+  return h;
 }
 
 /** A fresh copy of the service module: what a worker restart gives (module state gone, storage kept). */
@@ -210,7 +252,7 @@ describe('Xûr alert service', () => {
       lastError: new BungieDown().userMessage,
     });
 
-    h.fetch.mockImplementation(async () => bungieAnswer());
+    h.fetch.mockImplementation(async () => bungieAnswer(serverTime(h)));
     await fireAlarm('xur-retry');
     expect((await badge()).text).toBe('Xûr');
     expect(h.notify).toHaveBeenCalledTimes(1);
@@ -349,5 +391,92 @@ describe('Xûr alert service', () => {
     ]);
     expect(h.fetch).toHaveBeenCalledTimes(1);
     expect(Object.keys(xurCapture(XUR_CAPTURES[1]).vendors.data!)).toEqual([String(XUR_VENDOR_HASH)]);
+  });
+  describe('a device clock hours off changes nothing the badge, the Xûr view and the notification say', () => {
+    const alarmTimes = async () =>
+      Object.fromEntries((await browser.alarms.getAll()).map((a) => [a.name, a.scheduledTime]));
+
+    it.each([
+      ['5 h behind', -5 * HOUR],
+      ['7 h ahead', 7 * HOUR],
+      ['46 h behind (a Wednesday device on a Friday server)', -46 * HOUR],
+      ['3 days ahead (a device already past the reset)', 72 * HOUR],
+    ])('device %s', async (_label, skew) => {
+      const h = harness(undefined, skew);
+      setServerTime(h, FRIDAY_AFTER);
+      const { m } = await start(h);
+      expect(await badge()).toEqual({
+        text: 'Xûr',
+        title: 'Xûr is here until Tue 17:00 UTC. Open Vault Raider to see his wares.',
+      });
+      const view = await m.alertHandlers.getXurState({});
+      expect(view).toMatchObject({
+        status: 'present',
+        departsAt: Date.parse('2026-07-07T17:00:00Z'),
+        nextArrivalAt: Date.parse('2026-07-10T17:00:00Z'),
+      });
+      expect(Object.keys(await browser.notifications.getAll())).toEqual(['xur:2026-07-03']);
+      const [, options] = h.notify.mock.calls[0] as [string, { contextMessage: string }];
+      expect(options.contextMessage).toBe('Until Tue, 07 Jul 2026 17:00 UTC');
+
+      // Alarms fire on the device clock: each is the server target shifted by the skew.
+      const alarms = await alarmTimes();
+      expect(alarms['xur-departure']).toBe(Date.parse('2026-07-07T17:01:00Z') + skew);
+      expect(alarms['xur-arrival']).toBe(Date.parse('2026-07-10T17:01:00Z') + skew);
+
+      // Bungie down on Sunday: the badge stays (the server clock says the visit is not over).
+      h.fetch.mockRejectedValue(new BungieDown());
+      setServerTime(h, SUNDAY);
+      expect(await m.alertHandlers.checkXur({})).toMatchObject({ status: 'present' });
+      expect((await badge()).text).toBe('Xûr');
+
+      // Bungie still down after the reset: the server clock (last offset) clears the badge.
+      setServerTime(h, TUESDAY_AFTER);
+      await fireAlarm('xur-departure');
+      expect((await badge()).text).toBe('');
+      expect(await m.alertHandlers.getXurState({})).toMatchObject({
+        status: 'absent',
+        nextArrivalAt: Date.parse('2026-07-10T17:00:00Z'),
+      });
+    });
+
+    it('a worker restart keeps the server offset: no flip before the first new answer', async () => {
+      const skew = -46 * HOUR;
+      const h = harness(undefined, skew);
+      setServerTime(h, FRIDAY_AFTER);
+      const first = await start(h);
+      first.service.stop();
+      // Module state gone; storage.session keeps the offset. Bungie is down at the restart.
+      const again = harness(h.db, skew);
+      again.fetch.mockRejectedValue(new BungieDown());
+      setServerTime(again, SUNDAY);
+      const { m } = await start(again, await freshModule());
+      expect((await badge()).text).toBe('Xûr');
+      expect(await m.alertHandlers.getXurState({})).toMatchObject({
+        status: 'present',
+        departsAt: Date.parse('2026-07-07T17:00:00Z'),
+      });
+    });
+  });
+
+  it("Xûr's departure is Bungie's nextRefreshDate: the view, the title, the notification and the alarm follow it", async () => {
+    vi.setSystemTime(FRIDAY_AFTER);
+    const h = harness();
+    h.nextRefreshDate = Date.parse('2026-07-07T15:30:00Z');
+    const { m } = await start(h);
+    expect((await badge()).title).toBe('Xûr is here until Tue 15:30 UTC. Open Vault Raider to see his wares.');
+    expect((await m.alertHandlers.getXurState({})).departsAt).toBe(Date.parse('2026-07-07T15:30:00Z'));
+    const [, options] = h.notify.mock.calls[0] as [string, { contextMessage: string }];
+    expect(options.contextMessage).toBe('Until Tue, 07 Jul 2026 15:30 UTC');
+    expect((await browser.alarms.get('xur-departure'))?.scheduledTime).toBe(Date.parse('2026-07-07T15:31:00Z'));
+  });
+
+  it("the capture's nextRefreshDate (Friday 09:00, days after he leaves) is not taken for his departure", async () => {
+    vi.setSystemTime(SUNDAY);
+    const h = harness();
+    h.nextRefreshDate = 'captured';
+    expect(xurCapture(XUR_CAPTURES[1]).vendors!.data![XUR_VENDOR_HASH].nextRefreshDate).toBe('2026-07-03T09:00:00Z');
+    const { m } = await start(h);
+    expect((await m.alertHandlers.getXurState({})).departsAt).toBe(Date.parse('2026-07-07T17:00:00Z'));
   });
 });

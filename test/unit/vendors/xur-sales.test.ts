@@ -49,6 +49,10 @@ describe('Xûr sales from the real captures', () => {
   it.each(cases)('$file: present, $sales sales, $rows rows with names, icons and costs', (c) => {
     const presence = readXurPresence(xurCapture(c.file));
     expect(presence.present).toBe(true);
+    // Bungie's nextRefreshDate is read as given; xurDepartureAt judges whether it is his departure.
+    expect(presence.nextRefreshDate).toBe(
+      Date.parse(c.file.includes('2022') ? '2022-10-21T09:00:00Z' : '2026-07-03T09:00:00Z'),
+    );
     expect(presence.sales).toHaveLength(c.sales);
     const indexes = presence.sales.map((s) => s.vendorItemIndex);
     expect(indexes).toEqual([...indexes].sort((a, b) => a - b));

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isXurScheduled, nextXurArrival, nextXurDeparture, xurVisitAt } from '@/lib/vendors/xur-schedule';
+import {
+  isXurScheduled,
+  nextXurArrival,
+  nextXurDeparture,
+  xurDepartureAt,
+  xurVisitAt,
+} from '@/lib/vendors/xur-schedule';
 
 const t = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -87,5 +93,24 @@ describe('Xûr schedule (UTC)', () => {
         expect(results[0]).toEqual([arrival, departure, 'true', 'true', 'false', arrival.slice(0, 10)]);
       },
     );
+  });
+
+  it.each([
+    // [server now, Bungie's nextRefreshDate, departure]
+    ['Bungie says the reset', '2026-07-05T12:00:00Z', '2026-07-07T17:00:00Z', '2026-07-07T17:00:00.000Z'],
+    ['Bungie ends the visit early', '2026-07-05T12:00:00Z', '2026-07-06T09:00:00Z', '2026-07-06T09:00:00.000Z'],
+    [
+      'Bungie keeps him a few hours past the reset',
+      '2026-07-07T16:00:00Z',
+      '2026-07-07T20:00:00Z',
+      '2026-07-07T20:00:00.000Z',
+    ],
+    ['no date: the reset', '2026-07-05T12:00:00Z', undefined, '2026-07-07T17:00:00.000Z'],
+    ['a date in the past: the reset', '2026-07-05T12:00:00Z', '2026-07-03T09:00:00Z', '2026-07-07T17:00:00.000Z'],
+    // The real 2026 capture, taken on Monday 29 June: "2026-07-03T09:00:00Z", three days after he left.
+    ['the capture: days past the reset', '2026-06-29T12:00:00Z', '2026-07-03T09:00:00Z', '2026-06-30T17:00:00.000Z'],
+    ['the 2022 capture, a Sunday', '2022-10-16T12:00:00Z', '2022-10-21T09:00:00Z', '2022-10-18T17:00:00.000Z'],
+  ])('departure when %s', (_label, now, refresh, departure) => {
+    expect(iso(xurDepartureAt(t(now), refresh === undefined ? undefined : t(refresh)))).toBe(departure);
   });
 });
