@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'bungie-api-ts/destiny2';
 import type { HttpClient, HttpClientConfig } from 'bungie-api-ts/http';
 import { ofetch, type FetchResponse } from 'ofetch';
+import * as v from 'valibot';
 import { BAD_ACCESS_TOKEN_CODES, BungieError, ErrorCode, LocalCode, THROTTLE_CODES, statusName } from './errors';
 import {
   BUNGIE_RATE_RULES,
@@ -77,8 +78,64 @@ export const DEFAULT_SLOW_AFTER_MS = 15_000;
 export const DEFAULT_TIMEOUT_MS = 45_000;
 const TOKEN_PATH = '/Platform/App/OAuth/Token/';
 
-function isEnvelope(data: unknown): data is ServerResponse<unknown> {
-  return typeof data === 'object' && data !== null && typeof (data as { ErrorCode?: unknown }).ErrorCode === 'number';
+/** Bungie's response envelope, as every /Platform answer (and some token-endpoint errors) carries it. */
+const envelopeSchema = v.object({
+  ErrorCode: v.pipe(v.number(), v.integer()),
+  ThrottleSeconds: v.pipe(v.number(), v.finite(), v.minValue(0)),
+  ErrorStatus: v.string(),
+  Message: v.string(),
+  MessageData: v.optional(v.record(v.string(), v.unknown())),
+  Response: v.optional(v.unknown()),
+});
+
+/** What the token endpoint answers on success (RFC 6749 fields as Bungie sends them). */
+const tokenSchema = v.object({
+  access_token: v.pipe(v.string(), v.nonEmpty()),
+  token_type: v.optional(v.string(), 'Bearer'),
+  expires_in: v.pipe(v.number(), v.finite(), v.gtValue(0)),
+  refresh_token: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  refresh_expires_in: v.optional(v.pipe(v.number(), v.finite(), v.gtValue(0))),
+  membership_id: v.pipe(v.string(), v.regex(/^\d{1,20}$/)),
+});
+
+/**
+ * Where the answer's shape is wrong, for the error's developer message: the field names only, never the values
+ * (a token answer's values are secrets).
+ */
+function shapeProblem(issues: readonly v.BaseIssue<unknown>[]): string {
+  const fields = [...new Set(issues.map((i) => i.path?.map((p) => String(p.key)).join('.') || '(body)'))];
+  return `malformed answer: ${fields.join(', ')}`;
+}
+
+/**
+ * Read a body as Bungie's envelope: `undefined` when it does not claim to be one (no `ErrorCode`: an HTML error page,
+ * an OAuth error), a MalformedAnswer BungieError when it claims to be one but has the wrong shape (also a success
+ * without `Response`), the envelope otherwise.
+ */
+function readEnvelope(
+  data: unknown,
+  httpStatus: number,
+  endpoint: string,
+): ServerResponse<unknown> | BungieError | undefined {
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || !('ErrorCode' in data)) return undefined;
+  const parsed = v.safeParse(envelopeSchema, data);
+  if (!parsed.success) {
+    return new BungieError({
+      code: LocalCode.MalformedAnswer,
+      message: shapeProblem(parsed.issues),
+      httpStatus,
+      endpoint,
+    });
+  }
+  if (parsed.output.ErrorCode === ErrorCode.Success && parsed.output.Response === undefined) {
+    return new BungieError({
+      code: LocalCode.MalformedAnswer,
+      message: 'malformed answer: Response',
+      httpStatus,
+      endpoint,
+    });
+  }
+  return parsed.output as ServerResponse<unknown>;
 }
 
 /**
@@ -174,8 +231,9 @@ export function createBungieClient(options: BungieClientOptions): BungieClient {
 
   /** Map an answer to success data or a BungieError, and update health/back-off from it. */
   function settle(response: FetchResponse<unknown>, endpoint: string): ServerResponse<unknown> {
-    const data = response._data;
-    if (isEnvelope(data)) {
+    const data = readEnvelope(response._data, response.status, endpoint);
+    if (data instanceof BungieError) throw data;
+    if (data) {
       if (data.ErrorCode === ErrorCode.Success) {
         backoff.succeeded();
         condition = 'ok';
@@ -333,9 +391,20 @@ export function createBungieClient(options: BungieClientOptions): BungieClient {
       publishHealth();
     }
     serverClock.observeResponse(response.headers);
-    const data = response._data as Partial<TokenResponse> & { error?: string; error_description?: string };
-    if (response.ok && data && typeof data.access_token === 'string') return data as TokenResponse;
-    throw tokenError(response.status, data);
+    const data = response._data;
+    // An OAuth error (`error`) or an envelope is a refusal, whatever the HTTP status; any other 2xx must be a token.
+    const refusal = typeof data === 'object' && data !== null && ('error' in data || 'ErrorCode' in data);
+    if (!response.ok || refusal) throw tokenError(response.status, data);
+    const parsed = v.safeParse(tokenSchema, data);
+    if (!parsed.success) {
+      throw new BungieError({
+        code: LocalCode.MalformedAnswer,
+        message: shapeProblem(parsed.issues),
+        httpStatus: response.status,
+        endpoint: TOKEN_PATH,
+      });
+    }
+    return parsed.output;
   }
 
   return {
@@ -357,8 +426,19 @@ export function createBungieClient(options: BungieClientOptions): BungieClient {
  */
 function tokenError(httpStatus: number, data: unknown): BungieError {
   const endpoint = TOKEN_PATH;
-  if (isEnvelope(data)) {
-    return new BungieError({ code: data.ErrorCode, status: data.ErrorStatus, httpStatus, endpoint });
+  const envelope = readEnvelope(data, httpStatus, endpoint);
+  if (envelope instanceof BungieError) return envelope;
+  if (envelope?.ErrorCode === ErrorCode.Success) {
+    // A "successful" envelope where the token should be (the retired GetAccessTokensFromCode shape): no token to keep.
+    return new BungieError({
+      code: LocalCode.MalformedAnswer,
+      message: 'malformed answer: envelope',
+      httpStatus,
+      endpoint,
+    });
+  }
+  if (envelope) {
+    return new BungieError({ code: envelope.ErrorCode, status: envelope.ErrorStatus, httpStatus, endpoint });
   }
   const body = (typeof data === 'object' && data !== null ? data : {}) as {
     error?: unknown;

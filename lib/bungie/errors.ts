@@ -86,6 +86,8 @@ export const LocalCode = {
   Aborted: -9,
   /** No API key / client id configured. */
   NotConfigured: -10,
+  /** An answer that claims to be Bungie's (envelope, token) but does not have its shape. */
+  MalformedAnswer: -11,
 } as const;
 
 const statusByCode = new Map<number, string>(
@@ -205,6 +207,8 @@ export const ERROR_SENTENCES: Readonly<Record<number, string>> = {
     'Sign-in was refused: the answer did not come from the sign-in Vault Raider started. Try signing in again.',
   [LocalCode.SignInCancelled]: 'Sign-in was cancelled.',
   [LocalCode.Aborted]: 'The request was cancelled.',
+  [LocalCode.MalformedAnswer]:
+    'Bungie.net sent an answer Vault Raider could not read, so nothing was changed. Try again in a moment.',
   [LocalCode.NotConfigured]:
     'Vault Raider has no Bungie API key or client id. Enter them on the options page (see the README for the Bungie application setup).',
 };

@@ -22,6 +22,15 @@ const issues = JSON.parse(readFileSync('/work/shared/fixtures/bungie/responses/e
   examples: { name: string; httpStatus?: number; body: { ErrorCode: number; ErrorStatus: string } }[];
 };
 
+const oauth = JSON.parse(
+  readFileSync('/work/shared/fixtures/bungie/responses/oauth-token.from-issues.json', 'utf8'),
+) as {
+  confidential_client_token_response: { body: Record<string, unknown> };
+  legacy_GetAccessTokensFromCode_response: { body: Record<string, unknown> };
+};
+/** A real confidential-client token answer (values redacted by the poster), as Bungie shapes it. */
+const REAL_TOKEN = oauth.confidential_client_token_response.body;
+
 const transfer = (http: HttpClient) =>
   transferItem(http, {
     itemReferenceHash: 1,
@@ -427,5 +436,147 @@ describe('Bungie client', () => {
         );
       },
     );
+  });
+  describe('envelope shape (parsed, not cast)', () => {
+    const real = issues.examples.find((e) => e.body.ErrorCode === 1642)!.body as Record<string, unknown>;
+
+    it.each([
+      ['ErrorCode as text', { ...real, ErrorCode: '1642' }, 'ErrorCode'],
+      ['ErrorCode not whole', { ...real, ErrorCode: 1642.5 }, 'ErrorCode'],
+      ['ErrorStatus missing', { ...real, ErrorStatus: undefined }, 'ErrorStatus'],
+      ['ErrorStatus a number', { ...real, ErrorStatus: 1642 }, 'ErrorStatus'],
+      ['Message not text', { ...real, Message: { text: 'x' } }, 'Message'],
+      ['ThrottleSeconds as text', { ...real, ThrottleSeconds: '60' }, 'ThrottleSeconds'],
+      ['ThrottleSeconds negative', { ...real, ThrottleSeconds: -5 }, 'ThrottleSeconds'],
+      ['ThrottleSeconds missing', { ...real, ThrottleSeconds: undefined }, 'ThrottleSeconds'],
+      ['MessageData not an object', { ...real, MessageData: 'x' }, 'MessageData'],
+      [
+        'a success without Response',
+        { ...real, ErrorCode: 1, ErrorStatus: 'Success', Response: undefined },
+        'Response',
+      ],
+    ])('%s → MalformedAnswer with a sentence', async (_what, body, field) => {
+      const { fetch } = pretendFetch(() => json(body));
+      const client = createBungieClient({ config, fetch });
+      const error = (await settle(transfer(client.http))) as BungieError;
+      expect(error).toBeInstanceOf(BungieError);
+      expect(error.code).toBe(LocalCode.MalformedAnswer);
+      expect(error.message).toBe(`malformed answer: ${field}`);
+      expect(error.userMessage).toBe(
+        'Bungie.net sent an answer Vault Raider could not read, so nothing was changed. Try again in a moment.',
+      );
+    });
+
+    it('a malformed throttle envelope sets no back-off from its text ThrottleSeconds', async () => {
+      let n = 0;
+      const { fetch, calls } = pretendFetch(() =>
+        n++ === 0 ? json({ ...envelope(31), ThrottleSeconds: '600' }) : json(envelope(1, {})),
+      );
+      const client = createBungieClient({ config, fetch });
+      await settle(profile(client.http));
+      await profile(client.http);
+      expect(calls[1].startedAt - calls[0].startedAt).toBeLessThan(1000);
+    });
+
+    it('the real envelopes from public issues parse as they are (success with its Response too)', async () => {
+      for (const example of issues.examples) {
+        const body = example.body.ErrorCode === 1 ? { ...example.body, Response: { ok: 1 } } : example.body;
+        const { fetch } = pretendFetch(() => json(body, example.httpStatus ?? 200));
+        const client = createBungieClient({ config, fetch });
+        const result = await settle(profile(client.http));
+        if (example.body.ErrorCode === 1) expect(result).toMatchObject({ Response: { ok: 1 } });
+        else expect(result).toMatchObject({ code: example.body.ErrorCode, status: example.body.ErrorStatus });
+      }
+    });
+  });
+
+  describe('token answer shape (parsed, not cast)', () => {
+    it('the real confidential-client answer parses to the token fields', async () => {
+      const { fetch } = pretendFetch(() => json(REAL_TOKEN));
+      const client = createBungieClient({ config, fetch });
+      await expect(client.requestToken({ grant_type: 'authorization_code', code: 'c' })).resolves.toEqual({
+        access_token: 'xxxxxxx',
+        token_type: 'Bearer',
+        expires_in: 3600,
+        refresh_token: 'xxxxxxx',
+        refresh_expires_in: 7776000,
+        membership_id: '17429800',
+      });
+    });
+
+    it('a public client answer (no refresh token) parses', async () => {
+      const { refresh_token: _r, refresh_expires_in: _e, ...publicBody } = REAL_TOKEN;
+      const { fetch } = pretendFetch(() => json(publicBody));
+      const client = createBungieClient({ config, fetch });
+      const token = await client.requestToken({ grant_type: 'authorization_code', code: 'c' });
+      expect(token.refresh_token).toBeUndefined();
+      expect(token.expires_in).toBe(3600);
+    });
+
+    const SECRET = 'SECRET-ACCESS-TOKEN';
+    it.each([
+      ['expires_in as text', { expires_in: '3600' }, 'expires_in'],
+      ['expires_in negative', { expires_in: -1 }, 'expires_in'],
+      ['expires_in zero', { expires_in: 0 }, 'expires_in'],
+      ['expires_in missing', { expires_in: undefined }, 'expires_in'],
+      ['expires_in null (NaN once serialised)', { expires_in: Number.NaN }, 'expires_in'],
+      ['access_token missing', { access_token: undefined }, 'access_token'],
+      ['access_token a number', { access_token: 12345 }, 'access_token'],
+      ['refresh_expires_in as text', { refresh_expires_in: '7776000' }, 'refresh_expires_in'],
+      ['refresh_expires_in negative', { refresh_expires_in: -7776000 }, 'refresh_expires_in'],
+      ['refresh_token a number', { refresh_token: 5 }, 'refresh_token'],
+      ['membership_id a number', { membership_id: 17429800 }, 'membership_id'],
+      ['membership_id missing', { membership_id: undefined }, 'membership_id'],
+    ])('%s → MalformedAnswer, and no token value in the error', async (_what, change, field) => {
+      const { fetch } = pretendFetch(() => json({ ...REAL_TOKEN, access_token: SECRET, ...change }));
+      const client = createBungieClient({ config, fetch });
+      const error = (await settle(client.requestToken({ grant_type: 'authorization_code', code: 'c' }))) as BungieError;
+      expect(error).toBeInstanceOf(BungieError);
+      expect(error.code).toBe(LocalCode.MalformedAnswer);
+      expect(error.message).toBe(`malformed answer: ${field}`);
+      expect(error.userMessage).toMatch(/^Bungie\.net sent an answer Vault Raider could not read/);
+      expect(JSON.stringify({ ...error, message: error.message })).not.toContain(SECRET);
+    });
+
+    it('an infinite expires_in (1e400 in the JSON text) is refused', async () => {
+      const text = JSON.stringify(REAL_TOKEN).replace('3600', '1e400');
+      const { fetch } = pretendFetch(
+        () => new Response(text, { status: 200, headers: { 'content-type': 'application/json' } }),
+      );
+      const client = createBungieClient({ config, fetch });
+      await expect(settle(client.requestToken({ grant_type: 'refresh_token' }))).resolves.toMatchObject({
+        code: LocalCode.MalformedAnswer,
+        message: 'malformed answer: expires_in',
+      });
+    });
+
+    it('a 200 that is not JSON, or the retired envelope shape, is refused the same way', async () => {
+      for (const answer of [
+        () => new Response('<html>ok</html>', { status: 200, headers: { 'content-type': 'text/html' } }),
+        () => json(oauth.legacy_GetAccessTokensFromCode_response.body),
+      ]) {
+        const { fetch } = pretendFetch(answer);
+        const client = createBungieClient({ config, fetch });
+        await expect(settle(client.requestToken({ grant_type: 'refresh_token' }))).resolves.toMatchObject({
+          code: LocalCode.MalformedAnswer,
+        });
+      }
+    });
+
+    it('an OAuth error inside an HTTP 200 is still that error', async () => {
+      const { fetch } = pretendFetch(() => json({ error: 'invalid_grant', error_description: 'RefreshTokenExpired' }));
+      const client = createBungieClient({ config, fetch });
+      await expect(settle(client.requestToken({ grant_type: 'refresh_token' }))).resolves.toMatchObject({
+        code: ErrorCode.RefreshTokenExpired,
+      });
+    });
+
+    it('a malformed error envelope from the token endpoint is MalformedAnswer', async () => {
+      const { fetch } = pretendFetch(() => json({ ErrorCode: '2118', ErrorStatus: 'RefreshTokenExpired' }, 400));
+      const client = createBungieClient({ config, fetch });
+      await expect(settle(client.requestToken({ grant_type: 'refresh_token' }))).resolves.toMatchObject({
+        code: LocalCode.MalformedAnswer,
+      });
+    });
   });
 });
