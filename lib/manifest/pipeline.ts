@@ -362,6 +362,7 @@ async function fetchDatabase(deps: PipelineDeps, target: ManifestTarget, timings
     );
 
   armStall();
+  let declared: number | undefined;
   let zip: Uint8Array;
   try {
     zip = await Promise.race([
@@ -369,6 +370,7 @@ async function fetchDatabase(deps: PipelineDeps, target: ManifestTarget, timings
         target.contentPath,
         (loaded, total) => {
           armStall();
+          declared = total;
           if (total !== undefined && total > cap) return fail(tooLarge(total, true));
           if (loaded > cap) return fail(tooLarge(loaded, false));
           if (!total) return;
@@ -399,7 +401,21 @@ async function fetchDatabase(deps: PipelineDeps, target: ManifestTarget, timings
   timings.download = clock() - t0;
   await patchStatus(db, { stage: 'reading', percent: undefined }, now());
   const t = clock();
-  const bytes = await unzipContent(zip);
+  let bytes: Uint8Array;
+  try {
+    bytes = await unzipContent(zip);
+  } catch (error) {
+    // Fewer bytes than declared and no valid zip: the transfer was cut off, which is network trouble, not a bad file
+    // (the file itself may be fine, so its path must not be remembered as damaged).
+    if (declared !== undefined && zip.byteLength < declared) {
+      throw new ManifestError(
+        'download',
+        'The item database download was cut off before the end',
+        `${zip.byteLength} of ${declared} bytes`,
+      );
+    }
+    throw error;
+  }
   timings.unzip = clock() - t;
   return bytes;
 }

@@ -11,6 +11,7 @@ import { buildExtension, launchExtension, ROOT, waitFor, type LaunchedExtension 
 
 const MAKE_MANIFEST = path.resolve(ROOT, '..', 'shared', 'tools', 'make-manifest.py');
 const WITHERHOARD = 2357297366;
+const STALL_MS = 6000;
 
 const generated: string[] = [];
 
@@ -92,7 +93,13 @@ describe('Manifest pipeline in Chromium', () => {
     emu.control.fault({ route: '/common/destiny2_content/sqlite/**', kind: 'delay', ms: 4000, once: true });
     const extDir = await buildExtension({
       mode: 'test',
-      env: { WXT_BUNGIE_ORIGIN: emu.url, WXT_BUNGIE_API_KEY: emu.apiKey, WXT_BUNGIE_CLIENT_ID: emu.clientId },
+      env: {
+        WXT_BUNGIE_ORIGIN: emu.url,
+        WXT_BUNGIE_API_KEY: emu.apiKey,
+        WXT_BUNGIE_CLIENT_ID: emu.clientId,
+        // Test builds only: a short stall timeout (production: 60 s). Longer than the delay faults used below.
+        WXT_VR_MANIFEST_STALL_MS: String(STALL_MS),
+      },
     });
     ext = await launchExtension(extDir);
     // A bare extension page to read IndexedDB from (same origin as the worker).
@@ -177,9 +184,22 @@ describe('Manifest pipeline in Chromium', () => {
     assert.equal(view.active?.version, current);
     assert.equal(typeof view.names[0], 'string');
     assert.match(view.status?.error ?? '', /keeps using the current item database/);
+    assert.match(view.status?.error ?? '', /will not download that file again until Bungie\.net publishes a new one/);
     assert.deepEqual(view.versions, [current]);
+    // A damaged file is not fetched again: no timed retry, and the next check asks only for the Manifest index.
     const retry = await ext.worker.evaluate(() => chrome.alarms.get('manifest-retry'));
-    assert.ok(retry, 'a retry is scheduled');
+    assert.equal(retry, undefined, 'no retry of a damaged file');
+    emu.control.clearRequests();
+    await fireCheckAlarm(ext);
+    await waitFor(async () => emu.control.requests().some((r) => r.path === '/Platform/Destiny2/Manifest/'), {
+      what: 'the next check',
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(
+      emu.control.requests().filter((r) => r.path.includes('destiny2_content')),
+      [],
+      'the damaged file is not downloaded again',
+    );
     const panel = await ext.openPage('sidepanel');
     await panel.locator('.manifest-progress[data-stage="error"]').waitFor();
     await ext.screenshot(panel, 'manifest-corrupt-version');
@@ -204,5 +224,72 @@ describe('Manifest pipeline in Chromium', () => {
       what: 'the retried ingest to finish',
     });
     await waitFor(async () => (await readDb(page)).versions.length === 1, { what: 'stale versions to be gone' });
+  });
+
+  it('a download that hangs after the first bytes is aborted after the stall timeout; the old Manifest stays', async () => {
+    const current = (await readDb(page)).active!.version;
+    const dir = generateManifest(5);
+    emu.control.publishManifest(dir);
+    emu.control.fault({ route: '/common/destiny2_content/sqlite/**', kind: 'hang', afterBytes: 4096, once: true });
+    const started = Date.now();
+    await fireCheckAlarm(ext);
+    const view = await waitFor(
+      async () => {
+        const v = await readDb(page, [WITHERHOARD]);
+        return v.status?.stage === 'error' ? v : undefined;
+      },
+      { timeout: STALL_MS + 20_000, what: 'the stalled download to be aborted' },
+    );
+    assert.ok(Date.now() - started >= STALL_MS, 'not aborted before the stall timeout');
+    const hung = emu.control.requests().filter((r) => r.faults?.includes('hang'));
+    assert.equal(hung.length, 1, 'the hang fault hit the Manifest file');
+    assert.equal(view.active?.version, current);
+    assert.equal(typeof view.names[0], 'string');
+    assert.deepEqual(view.versions, [current]);
+    const sentence = view.status?.error ?? '';
+    assert.match(sentence, /no data came from Bungie\.net for 6 seconds/);
+    assert.match(sentence, /keeps using the current item database and will try again in 5 minutes\.$/);
+    const retry = await ext.worker.evaluate(() => chrome.alarms.get('manifest-retry'));
+    assert.ok(retry, 'network trouble gets a timed retry');
+    const panel = await ext.openPage('sidepanel');
+    const line = panel.locator('.manifest-progress[data-stage="error"]');
+    await line.waitFor();
+    assert.equal((await line.textContent())?.trim(), sentence);
+    await ext.screenshot(panel, 'manifest-stalled-download');
+    await panel.close();
+  });
+
+  it('a socket destroyed mid-body keeps the old Manifest; "check now" then gets the new one', async () => {
+    const current = (await readDb(page)).active!.version;
+    emu.control.fault({ route: '/common/destiny2_content/sqlite/**', kind: 'destroy', afterBytes: 8192, once: true });
+    // The network back-off holds automatic checks for 5 minutes; "check now" may try at once.
+    const options = await ext.openPage('options');
+    await options.locator('#manifest-version').waitFor();
+    await options.click('#manifest-check-now');
+    await options.locator('#manifest-check-outcome').waitFor({ timeout: 30_000 });
+    const outcome = (await options.locator('#manifest-check-outcome').textContent()) ?? '';
+    assert.match(
+      outcome,
+      /could not be downloaded from Bungie\.net; Vault Raider keeps using the current item database/,
+    );
+    assert.match(outcome, /will try again in 10 minutes\.$/);
+    assert.ok(
+      emu.control.requests().some((r) => r.faults?.includes('destroy')),
+      'the destroy fault hit',
+    );
+    const view = await readDb(page, [WITHERHOARD]);
+    assert.equal(view.status?.stage, 'error');
+    assert.equal(view.status?.error, outcome);
+    assert.equal(view.active?.version, current);
+    assert.equal(typeof view.names[0], 'string');
+    assert.deepEqual(view.versions, [current]);
+    // The connection is fine again: "check now" downloads the new version.
+    await options.click('#manifest-check-now');
+    await waitFor(async () => (await readDb(page)).status?.stage === 'ready', {
+      timeout: 30_000,
+      what: 'the new version after the destroyed download',
+    });
+    assert.notEqual((await readDb(page)).active?.version, current);
+    await options.close();
   });
 });

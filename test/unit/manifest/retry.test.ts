@@ -322,6 +322,15 @@ describe('back-off by kind of failure', () => {
     expect(await db.meta.get(META_RETRY)).toBeUndefined();
   });
 
+  it('a transfer cut short of its Content-Length is network trouble, not a bad file', async () => {
+    const source = scriptedSource(manifestWithPath(NEW_PATH), { total: 5000, chunks: [1000], end: true });
+    const result = await checkManifest(deps(source));
+    expect(result.outcome === 'failed' && result.kind).toBe('download');
+    expect(result.outcome === 'failed' && result.error).toMatch(/cut off before the end/);
+    expect((await readRetry(db)).badContentPath).toBeUndefined();
+    expect((await readRetry(db)).network?.failures).toBe(1);
+  });
+
   it('a too-large file is remembered like a corrupt one', async () => {
     const huge = scriptedSource(manifestWithPath(NEW_PATH), { total: 10_000 });
     await checkManifest(deps(huge, { maxDownloadBytes: 1000 }));
