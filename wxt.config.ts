@@ -17,7 +17,13 @@ export default defineConfig({
     const production = mode === 'production';
     const origin = process.env.WXT_BUNGIE_ORIGIN ?? 'https://www.bungie.net';
     const hosts = new Set(['https://www.bungie.net/*']);
+    // Images only from the extension itself and Bungie (lib/config.ts bungieAssetUrl drops every other URL); test and
+    // demo builds also load the emulator's placeholder images. No data: images: the app builds none.
+    const imageSources = new Set(["'self'", 'https://www.bungie.net']);
     if (!production) {
+      imageSources.add('http://127.0.0.1:*');
+      imageSources.add('http://localhost:*');
+      imageSources.add(new URL(origin).origin);
       // The emulator listens on 127.0.0.1 with a random port; a match pattern without a port covers every port.
       hosts.add('http://127.0.0.1/*');
       hosts.add('http://localhost/*');
@@ -29,7 +35,7 @@ export default defineConfig({
       permissions: ['storage', 'alarms', 'notifications', 'identity', 'sidePanel', 'unlimitedStorage'],
       host_permissions: [...hosts],
       content_security_policy: {
-        extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
+        extension_pages: `script-src 'self' 'wasm-unsafe-eval'; object-src 'self'; img-src ${[...imageSources].join(' ')};`,
       },
       action: { default_title: 'Vault Raider' },
       ...(production ? {} : { key: DEV_KEY }),
