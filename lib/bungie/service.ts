@@ -137,8 +137,23 @@ async function reloadAccounts(): Promise<Session> {
   return getSession();
 }
 
-/** The Manifest service writes the hot set 2 s after an account-sized lookup (lib/manifest HOT_SET_DELAY_MS). */
-const HOT_SET_LATE_WRITE_MS = 3_000;
+/**
+ * True from sign-out until the next sign-in. The Manifest service stores the hot set (the account's own item
+ * definitions) a little after a profile was built, from a timer this service cannot cancel; while signed out that
+ * late write is refused at the database (a Dexie hook), so it cannot bring the signed-out account's items back.
+ */
+let hotSetBlocked = false;
+let hotSetGuarded = false;
+
+function guardHotSet() {
+  if (hotSetGuarded) return;
+  hotSetGuarded = true;
+  const refuse = () => {
+    if (hotSetBlocked) throw new Error('Signed out: the hot set of definitions is not kept.');
+  };
+  getDb().manifestHot.hook('creating', refuse);
+  getDb().manifestHot.hook('updating', refuse);
+}
 
 async function wipePersonalRows(): Promise<void> {
   const db = getDb();
@@ -157,18 +172,13 @@ async function wipePersonalRows(): Promise<void> {
 /**
  * Every cached piece of personal data: the account list and choice, profiles, the active-profile pointer, the move
  * status and journal, the hot set of definitions, the popup snapshot. Bumps the epoch first so nothing in flight
- * writes any of it back; the hot set is cleared once more after the Manifest service's delayed write could land.
+ * writes any of it back, and keeps the hot set closed until the next sign-in.
  */
 async function forgetPersonalData(): Promise<void> {
   epoch++;
+  guardHotSet();
+  hotSetBlocked = true;
   await wipePersonalRows();
-  const wiped = epoch;
-  setTimeout(() => {
-    if (epoch === wiped)
-      void getDb()
-        .manifestHot.clear()
-        .catch(() => undefined);
-  }, HOT_SET_LATE_WRITE_MS);
 }
 
 /** Sign-out forgets tokens and every cached piece of personal data. */
@@ -207,6 +217,7 @@ export const authHandlers: HandlerSet<AuthMessages> = {
       // Another Bungie.net account: the old one's choice and cached data are not this user's.
       await forgetPersonalData();
     }
+    hotSetBlocked = false;
     return reloadAccounts();
   },
   authSignOut: () => signOut(),

@@ -80,6 +80,11 @@ export interface JournalRow {
   id?: number;
   createdAt: number;
   status: 'queued' | 'running' | 'done' | 'failed' | 'interrupted';
+  /**
+   * The Destiny account the move acts on (`${membershipType}:${membershipId}`); a row never runs under another one.
+   * Not indexed (no schema change): the executor reads the few unfinished rows anyway.
+   */
+  account?: string;
   /** Free-form payload owned by the move executor (intent, steps, cursor, outcome). */
   data: unknown;
 }

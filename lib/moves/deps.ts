@@ -76,6 +76,7 @@ export function createMoveDeps(options: MoveDepsOptions): ExecutorDeps {
     return m ? profileKey(m) : undefined;
   }
   return {
+    account: key,
     async model() {
       const k = await key();
       return k ? (await profiles.cached(k))?.model : undefined;

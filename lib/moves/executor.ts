@@ -59,11 +59,25 @@ export interface ExecutorDeps {
   reconcile(): Promise<InventoryModel | undefined>;
   /** Run one Bungie call (rate-limited by the client). Throws a BungieError-like error on failure. */
   runStep(step: PlanStep): Promise<void>;
+  /**
+   * The account moves act on (`${membershipType}:${membershipId}`), undefined when signed out. Each journal row
+   * records it; a row never runs, and writes nothing, under another account.
+   */
+  account?(): Promise<string | undefined>;
   now?: () => number;
   /** How long a call without an answer may still take to land before the profile is read (default 2 s). */
   settleMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
+
+/** A move still waiting this long after it was queued (and the queue made no progress meanwhile) expires. */
+export const QUEUED_MOVE_MAX_AGE_MS = 5 * 60_000;
+/** Finished journal rows kept (done and failed); older ones are deleted. */
+export const JOURNAL_KEEP_FINISHED = 100;
+export const EXPIRED_MOVE_SENTENCE =
+  'This move waited more than 5 minutes, so Vault Raider dropped it instead of running it late. Move the item again if you still want it moved.';
+export const OTHER_ACCOUNT_SENTENCE =
+  'This move was queued for another Destiny account, so it did not run on this one.';
 
 /** Re-plans after failures, per move; after that the move stops and says where the item is. */
 const MAX_REPLANS = 3;
@@ -74,6 +88,10 @@ const RECENT_MOVES = 50;
 const RECENT_MS = 10 * 60_000;
 
 class Halted extends Error {}
+/** The user signed out or switched accounts while a move ran: it stops before its next call. */
+class AccountChanged extends Error {}
+export const ACCOUNT_SWITCHED_SENTENCE =
+  'You switched to another Destiny account, so this move stopped before its next step.';
 
 function totalAt(model: InventoryModel, place: Place, itemHash: number): number {
   const keys = model.stores.find((s) => s.id === place.storeId)?.buckets[place.bucketHash] ?? [];
@@ -163,6 +181,19 @@ export function createMoveExecutor(deps: ExecutorDeps) {
   let lastUndoable: number | undefined;
   let halted = false;
   let recent: { key: string; at: number }[] = [];
+  /** When this executor last finished a move: a queue that keeps moving does not let its tail expire. */
+  let lastProgressAt: number | undefined;
+  /** The account of the job running now (status writes belong to it). */
+  let jobAccount: string | undefined;
+
+  async function currentAccount(): Promise<string | undefined> {
+    return deps.account ? deps.account() : undefined;
+  }
+
+  /** False once the user signed out or switched away from the running job's account. */
+  async function stillJobAccount(): Promise<boolean> {
+    return !deps.account || (await deps.account()) === jobAccount;
+  }
 
   // Patches of the cached model trail the calls: while one is being written, the next call is already on its way
   // (a patch rewrites the whole cached row, which can take longer than Bungie's 0.1 s between calls).
@@ -215,6 +246,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
 
   async function setStatus(status: Omit<MoveStatus, 'updatedAt'>) {
     if (halted) throw new Halted();
+    if (!(await stillJobAccount())) return;
     await db.meta.put({ key: MOVE_STATUS_KEY, value: { ...status, updatedAt: now() } satisfies MoveStatus });
   }
 
@@ -226,7 +258,10 @@ export function createMoveExecutor(deps: ExecutorDeps) {
   /** Queue a user move; returns its journal id at once and runs in the background. */
   async function enqueue(intent: MoveIntent, undo = false): Promise<number> {
     const data: JournalData = { intent, undo, steps: [], done: 0, calls: 0, origins: {}, replans: 0 };
-    const id = (await db.journal.add({ createdAt: now(), status: 'queued', data })) as number;
+    const account = await currentAccount();
+    if (deps.account && !account)
+      throw Object.assign(new Error('signed out'), { userMessage: 'Sign in with Bungie first.' });
+    const id = (await db.journal.add({ createdAt: now(), status: 'queued', account, data })) as number;
     kick();
     return id;
   }
@@ -244,7 +279,21 @@ export function createMoveExecutor(deps: ExecutorDeps) {
         const next = await live(db.journal.where('status').anyOf('queued', 'running', 'interrupted').sortBy('id'));
         const job = next[0];
         if (!job?.id) break;
+        const account = await live(currentAccount());
+        // Signed out: nothing runs (sign-out wipes the journal); the next sign-in's executor decides.
+        if (deps.account && !account) break;
+        if (job.account !== account) {
+          await expireJob(job.id, job.data as JournalData, OTHER_ACCOUNT_SENTENCE, false);
+          continue;
+        }
+        jobAccount = account;
+        const waitedSince = Math.max(job.createdAt, lastProgressAt ?? -Infinity);
+        if (job.status !== 'running' && now() - waitedSince > QUEUED_MOVE_MAX_AGE_MS) {
+          await expireJob(job.id, job.data as JournalData, EXPIRED_MOVE_SENTENCE, true);
+          continue;
+        }
         await runJobSafely(job.id, job.data as JournalData, job.status !== 'queued');
+        lastProgressAt = now();
       }
       current = undefined;
       if (await patchesSettled()) await live(readTruth());
@@ -253,12 +302,34 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     }
   }
 
+  /** End a move that must not run (too old, or another account's) with its sentence; `tell` shows it in the status. */
+  async function expireJob(id: number, data: JournalData, message: string, tell: boolean) {
+    data.message = message;
+    await saveJob(id, 'failed', data);
+    if (tell)
+      await setStatus({ jobId: id, state: 'failed', step: data.done, total: data.steps.length, label: '', message });
+    await pruneJournal();
+  }
+
+  /** Keep only the newest JOURNAL_KEEP_FINISHED finished rows (done or failed). */
+  async function pruneJournal() {
+    const finished = (await live(db.journal.where('status').anyOf('done', 'failed').primaryKeys())) as number[];
+    if (finished.length <= JOURNAL_KEEP_FINISHED) return;
+    finished.sort((a, b) => a - b);
+    await db.journal.bulkDelete(finished.slice(0, finished.length - JOURNAL_KEEP_FINISHED));
+  }
+
   /** A bug must not wedge the queue: the job fails with a sentence and the queue goes on. */
   async function runJobSafely(id: number, data: JournalData, resumed: boolean) {
     try {
       await runJob(id, data, resumed);
     } catch (error) {
       if (error instanceof Halted) throw error;
+      if (error instanceof AccountChanged) {
+        // Signed out: the journal is being wiped, nothing is written back. Switched: the row says why it stopped.
+        if (await currentAccount()) await expireJob(id, data, ACCOUNT_SWITCHED_SENTENCE, false);
+        return;
+      }
       const model = await live(readTruth());
       const item = model?.items[data.intent.itemKey];
       const name = item?.name ?? data.goal?.name ?? 'The item';
@@ -337,6 +408,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
       let failure: unknown;
       for (const [i, step] of plan.steps.entries()) {
         await setStatus({ jobId: id, state: 'running', step: i + 1, total: plan.steps.length, label: step.label });
+        if (!(await live(stillJobAccount()))) throw new AccountChanged();
         try {
           await live(deps.runStep(step));
         } catch (error) {
@@ -384,6 +456,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     }
     await saveJob(id, state, data);
     await setStatus({ jobId: id, state, step: data.done, total: data.steps.length, label: '', message });
+    await pruneJournal();
     if (state === 'done' && !data.undo && data.steps.some((s) => s.action !== 'lock')) lastUndoable = id;
   }
 
