@@ -5,7 +5,6 @@ import { effectiveConfig, loadUserSettings } from '../bungie/settings';
 import { buildConfig, bungieAssetUrl } from '../config';
 import { getDb } from '../db/schema';
 import { getDefinitions } from '../manifest/lookup';
-import { POSTMASTER_BUCKET_HASH } from '../vendors/badge';
 import type { AlertDeps } from './service';
 
 /** Bungie: the Vendors (400) and VendorSales (402) components are all Xûr's presence and wares need. */
@@ -26,16 +25,13 @@ export function defaultAlertDeps(): AlertDeps {
       return Boolean(effectiveConfig(buildConfig(), await loadUserSettings()).apiKey);
     },
     itemDefinitions: (hashes) => getDefinitions('InventoryItem', hashes, db),
-    async postmasterCapacity() {
-      const buckets = await getDefinitions('InventoryBucket', [POSTMASTER_BUCKET_HASH], db);
-      return buckets.get(POSTMASTER_BUCKET_HASH)?.itemCount || undefined;
-    },
     async player() {
       const session = await getSession();
       if (!session.signedIn || !session.membership) return { signedIn: session.signedIn };
       const { membershipType, membershipId } = session.membership;
-      const row = await db.profileResponses.get(`${membershipType}:${membershipId}`);
-      return { signedIn: true, profile: row?.profile as DestinyProfileResponse | undefined };
+      const key = `${membershipType}:${membershipId}`;
+      const [row, cached] = await Promise.all([db.profileResponses.get(key), db.profiles.get(key)]);
+      return { signedIn: true, profile: row?.profile as DestinyProfileResponse | undefined, model: cached?.model };
     },
     onPlayerChange: (listener) => onSessionChange(() => listener()),
     assetUrl: bungieAssetUrl,

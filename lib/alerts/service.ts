@@ -6,7 +6,8 @@ import { getDb, type VaultRaiderDB } from '../db/schema';
 import type { ItemDef } from '../manifest/types';
 import type { HandlerSet } from '../messages';
 import { userMessage } from '../user-message';
-import { decideBadge, postmasterCounts, type BadgeDecision } from '../vendors/badge';
+import type { InventoryModel } from '../inventory/types';
+import { decideBadge, postmasterAlerts, type BadgeDecision } from '../vendors/badge';
 import { nextXurArrival, nextXurDeparture, xurDepartureAt, xurVisitAt } from '../vendors/xur-schedule';
 import {
   exoticNames,
@@ -39,10 +40,11 @@ export interface AlertDeps {
   hasApiKey(): boolean | Promise<boolean>;
   /** Trimmed item definitions from the active Manifest; missing hashes are absent. */
   itemDefinitions(hashes: number[]): Promise<Map<number, ItemDef>>;
-  /** Lost Items bucket itemCount from the Manifest (21), undefined before the Manifest is there. */
-  postmasterCapacity(): Promise<number | undefined>;
-  /** Whether a player is signed in, and their cached GetProfile response if any. */
-  player(): Promise<{ signedIn: boolean; profile?: DestinyProfileResponse }>;
+  /**
+   * Whether a player is signed in, their cached GetProfile response (owned marks) and the inventory model the profile
+   * service built from it (postmaster fills against the bucket definitions' capacities), if any.
+   */
+  player(): Promise<{ signedIn: boolean; profile?: DestinyProfileResponse; model?: InventoryModel }>;
   /** Sign-in, sign-out and account switches; returns an unsubscribe function. */
   onPlayerChange?(listener: () => void): () => void;
   /** Absolute URL for a Bungie asset path. */
@@ -186,11 +188,10 @@ export function startAlertService(deps: AlertDeps): AlertService {
   }
 
   async function updateBadge(): Promise<BadgeDecision> {
-    const [cache, player, capacity] = await Promise.all([readCache(), deps.player(), deps.postmasterCapacity()]);
+    const [cache, player] = await Promise.all([readCache(), deps.player()]);
     const decision = decideBadge({
       signedIn: player.signedIn,
-      postmasterCounts: player.signedIn ? postmasterCounts(player.profile) : [],
-      postmasterCapacity: capacity,
+      postmaster: player.signedIn ? postmasterAlerts(player.model) : [],
       xur: cache && cache.checkedAt !== undefined ? { present: cache.present, departsAt: cache.departsAt } : undefined,
     });
     await browser.action.setBadgeText({ text: decision.text });

@@ -22,6 +22,18 @@ export interface PostmasterStatus extends BucketFill {
 export const POSTMASTER_WARN_FREE_BELOW = 6;
 
 /**
+ * The one postmaster rule, from the Lost Items bucket's capacity (its definition's itemCount, 21): 'full' at
+ * capacity, 'warning' with fewer than 6 slots free (16/21 on), else 'ok'; an unknown capacity (0) never warns.
+ * The popup, the grid and the toolbar badge all read it through `postmasterStatus`.
+ */
+export function postmasterLevel(used: number, capacity: number): PostmasterLevel {
+  if (!(capacity > 0)) return 'ok';
+  const free = capacity - used;
+  if (free <= 0) return 'full';
+  return free < Math.min(POSTMASTER_WARN_FREE_BELOW, capacity) ? 'warning' : 'ok';
+}
+
+/**
  * Fill of one bucket in one store. Bungie: gear bucket capacity includes the equipped slot (10 = 9 + 1), so equipped
  * items count; a stack takes one slot whatever its quantity; the vault's limit is the General bucket's itemCount.
  */
@@ -52,27 +64,19 @@ export function storeFills(model: InventoryModel, storeId: string): BucketFill[]
 }
 
 /**
- * Postmaster (Lost Items, 215593132) fill per character, most recently played first. Bungie: when it is full, new
- * rewards are lost for good, so "full" is an alarm and fewer than `warnFreeBelow` free slots (DIM uses 6) a warning.
+ * Postmaster (Lost Items, 215593132) fill per character, most recently played first, judged by `postmasterLevel`.
+ * Bungie: when it is full, new rewards push the oldest out, so "full" is an alarm and nearly full a warning.
  */
-export function postmasterStatus(
-  model: InventoryModel,
-  warnFreeBelow: number = POSTMASTER_WARN_FREE_BELOW,
-): PostmasterStatus[] {
+export function postmasterStatus(model: InventoryModel): PostmasterStatus[] {
   return model.stores
     .filter((s) => s.kind === 'character')
     .map((s) => {
       const fill = bucketFill(model, s.id, BUCKETS.LostItems);
-      const level: PostmasterLevel =
-        fill.free === undefined ? 'ok' : fill.free === 0 ? 'full' : fill.free < warnFreeBelow ? 'warning' : 'ok';
-      return { ...fill, level };
+      return { ...fill, level: postmasterLevel(fill.used, fill.capacity) };
     });
 }
 
-/** Characters whose postmaster needs attention (warning or full): what the popup's banner lists. */
-export function postmasterWarnings(
-  model: InventoryModel,
-  warnFreeBelow: number = POSTMASTER_WARN_FREE_BELOW,
-): PostmasterStatus[] {
-  return postmasterStatus(model, warnFreeBelow).filter((p) => p.level !== 'ok');
+/** Characters whose postmaster needs attention (warning or full): what the popup's banner and the badge list. */
+export function postmasterWarnings(model: InventoryModel): PostmasterStatus[] {
+  return postmasterStatus(model).filter((p) => p.level !== 'ok');
 }

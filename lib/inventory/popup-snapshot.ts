@@ -1,4 +1,4 @@
-import { postmasterWarnings, vaultFill } from './capacity';
+import { postmasterWarnings, vaultFill, type PostmasterLevel } from './capacity';
 import { itemsIn } from './presentation';
 import type { InventoryItem, InventoryModel } from './types';
 
@@ -11,7 +11,7 @@ export interface PopupSnapshot {
   equipped: InventoryItem[];
   vault: { used: number; capacity: number };
   /** Characters whose postmaster is nearly full (Bungie deletes the oldest reward once it is full). */
-  warnings: { storeId: string; name: string; used: number; capacity: number }[];
+  warnings: { storeId: string; name: string; used: number; capacity: number; level: PostmasterLevel }[];
   fetchedAt?: number;
 }
 
@@ -42,6 +42,7 @@ export function popupSnapshot(model: InventoryModel, fetchedAt?: number): PopupS
       name: model.stores.find((s) => s.id === p.storeId)?.name ?? '',
       used: p.used,
       capacity: p.capacity,
+      level: p.level,
     })),
     fetchedAt,
   };

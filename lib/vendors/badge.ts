@@ -1,9 +1,8 @@
-import type { DestinyProfileResponse } from 'bungie-api-ts/destiny2';
+import { postmasterWarnings, type PostmasterLevel } from '../inventory/capacity';
+import type { InventoryModel } from '../inventory/types';
 
 /** Lost Items, the per-character postmaster bucket. */
 export const POSTMASTER_BUCKET_HASH = 215593132;
-/** Warn this many slots before the postmaster is full. */
-export const POSTMASTER_WARN_MARGIN = 3;
 
 /** Badge colours with white text: both keep a contrast ratio above 4.5:1 on the toolbar. */
 export const BADGE_COLORS = {
@@ -14,18 +13,20 @@ export const BADGE_COLORS = {
 
 export const DEFAULT_TITLE = 'Vault Raider';
 
-export interface PostmasterCount {
+/** A postmaster that needs attention, as the model judged it (lib/inventory/capacity.ts `postmasterLevel`). */
+export interface PostmasterAlert {
   characterId: string;
   /** "Hunter", "Warlock", … for the tooltip. */
   label: string;
-  count: number;
+  used: number;
+  capacity: number;
+  level: Exclude<PostmasterLevel, 'ok'>;
 }
 
 export interface BadgeInput {
   signedIn: boolean;
-  postmasterCounts: readonly PostmasterCount[];
-  /** The Lost Items bucket's itemCount from the Manifest (21); unknown → no postmaster warning. */
-  postmasterCapacity: number | undefined;
+  /** See `postmasterAlerts`: the same rule and numbers as the popup's warning. */
+  postmaster: readonly PostmasterAlert[];
   /** Last definitive answer about Xûr; undefined while none has arrived yet. */
   xur: { present: boolean; departsAt?: number } | undefined;
 }
@@ -39,17 +40,21 @@ export interface BadgeDecision {
 const CLASS_NAMES: Record<number, string> = { 0: 'Titan', 1: 'Hunter', 2: 'Warlock' };
 
 /**
- * Items waiting in each character's postmaster. Bungie: Lost Items (bucket 215593132) lives in the character
- * inventory component (201); every entry takes one slot whatever its stack size.
+ * The postmasters that need attention in the inventory model (the one the popup reads): its Lost Items counts and
+ * the bucket definition's capacity, judged once by `postmasterWarnings`. No model (signed out, nothing cached) → none.
  */
-export function postmasterCounts(profile: DestinyProfileResponse | undefined): PostmasterCount[] {
-  if (!profile) return [];
-  const characters = profile.characters?.data ?? {};
-  return Object.entries(profile.characterInventories?.data ?? {}).map(([characterId, inv]) => ({
-    characterId,
-    label: CLASS_NAMES[characters[characterId]?.classType ?? -1] ?? 'Character',
-    count: (inv.items ?? []).filter((i) => i.bucketHash === POSTMASTER_BUCKET_HASH).length,
-  }));
+export function postmasterAlerts(model: InventoryModel | undefined): PostmasterAlert[] {
+  if (!model) return [];
+  return postmasterWarnings(model).map((p) => {
+    const store = model.stores.find((s) => s.id === p.storeId);
+    return {
+      characterId: p.storeId,
+      label: CLASS_NAMES[store?.classType ?? -1] ?? store?.name ?? 'Character',
+      used: p.used,
+      capacity: p.capacity,
+      level: p.level as PostmasterAlert['level'],
+    };
+  });
 }
 
 function utcLabel(ms: number): string {
@@ -59,19 +64,19 @@ function utcLabel(ms: number): string {
 }
 
 /**
- * What the toolbar badge shows. Priorities: a nearly full postmaster (signed in, ≥ capacity − 3 items on any
- * character; Bungie drops the oldest item when a postmaster is full) wins with a warning colour; otherwise Xûr while
- * he is here; otherwise nothing. The title (tooltip) says what the badge means and mentions Xûr when hidden by it.
+ * What the toolbar badge shows. Priorities: a postmaster that needs attention (signed in; the model's rule, the
+ * same as the popup's: fewer than 6 of 21 slots free; Bungie drops the oldest item when a postmaster is full) wins
+ * with a warning colour; otherwise Xûr while he is here; otherwise nothing. The title (tooltip) says what the badge
+ * means and mentions Xûr when hidden by it.
  */
-export function decideBadge({ signedIn, postmasterCounts, postmasterCapacity, xur }: BadgeInput): BadgeDecision {
+export function decideBadge({ signedIn, postmaster, xur }: BadgeInput): BadgeDecision {
   const xurLine = xur?.present ? `Xûr is here${xur.departsAt ? ` until ${utcLabel(xur.departsAt)}` : ''}.` : undefined;
-  if (signedIn && postmasterCapacity && postmasterCapacity > 0) {
-    const threshold = postmasterCapacity - POSTMASTER_WARN_MARGIN;
-    const full = postmasterCounts.filter((c) => c.count >= threshold).sort((a, b) => b.count - a.count);
+  if (signedIn) {
+    const full = [...postmaster].sort((a, b) => b.used - a.used);
     if (full.length > 0) {
-      const who = full.map((c) => `${c.label} ${c.count}/${postmasterCapacity}`).join(', ');
+      const who = full.map((c) => `${c.label} ${c.used}/${c.capacity}`).join(', ');
       return {
-        text: String(full[0].count),
+        text: String(full[0].used),
         color: BADGE_COLORS.warning,
         title: [`Postmaster nearly full: ${who}. When it is full, new items push the oldest out.`, xurLine]
           .filter(Boolean)

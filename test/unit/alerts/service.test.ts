@@ -7,6 +7,9 @@ import type { AlertDeps } from '@/lib/alerts/service';
 import { BADGE_COLORS, POSTMASTER_BUCKET_HASH } from '@/lib/vendors/badge';
 import { createServerClock, type ServerClock } from '@/lib/bungie/server-clock';
 import { isXurScheduled, nextXurDeparture, XUR_VENDOR_HASH } from '@/lib/vendors/xur-schedule';
+import { buildInventoryModel } from '@/lib/inventory/model';
+import type { InventoryModel } from '@/lib/inventory/types';
+import { loadDefinitions } from '../inventory/fixtures';
 import { manifestItems, realProfile, XUR_CAPTURES, xurCapture } from '../vendors/fixtures';
 
 type ServiceModule = typeof import('@/lib/alerts/service');
@@ -46,7 +49,7 @@ interface Harness {
   db: VaultRaiderDB;
   fetch: ReturnType<typeof vi.fn<() => Promise<DestinyPublicVendorsResponse>>>;
   notify: ReturnType<typeof vi.spyOn>;
-  player: { signedIn: boolean; profile?: DestinyProfileResponse };
+  player: { signedIn: boolean; profile?: DestinyProfileResponse; model?: InventoryModel };
   apiKey: { present: boolean };
   clock: ServerClock;
   /** Device clock − server clock (ms): the test's Date is the device clock. */
@@ -78,7 +81,6 @@ function harness(db = new VaultRaiderDB(`alerts-test-${++dbCounter}`), skew = 0)
     fetchPublicVendors: fetch,
     hasApiKey: () => apiKey.present,
     itemDefinitions: async (hashes) => new Map(hashes.flatMap((h) => (items.has(h) ? [[h, items.get(h)!]] : []))),
-    postmasterCapacity: async () => 21,
     player: async () => player,
     db,
     watchProfiles: false,
@@ -320,6 +322,7 @@ describe('Xûr alert service', () => {
     profile.characterInventories.data![id] = inv;
     h.player.signedIn = true;
     h.player.profile = profile;
+    h.player.model = buildInventoryModel(profile, loadDefinitions());
     const { service } = await start(h);
     expect((await badge()).text).toBe('19');
     expect((await badge()).title).toMatch(/^Postmaster nearly full: Warlock 19\/21\./);
@@ -336,8 +339,8 @@ describe('Xûr alert service', () => {
     const h = harness();
     h.deps.watchProfiles = true;
     h.deps.player = async () => {
-      const row = (await h.db.profileResponses.toArray())[0];
-      return { signedIn: Boolean(row), profile: row?.profile as DestinyProfileResponse | undefined };
+      const row = (await h.db.profiles.toArray())[0];
+      return { signedIn: Boolean(row), model: row?.model };
     };
     await start(h);
     expect((await badge()).text).toBe('Xûr');
@@ -350,7 +353,12 @@ describe('Xûr alert service', () => {
     };
     await h.db.transaction('rw', h.db.profiles, h.db.profileResponses, async () => {
       await h.db.profileResponses.put({ key: '3:1', mintedAt: 1, profile });
-      await h.db.profiles.put({ key: '3:1', mintedAt: 1, fetchedAt: 1 });
+      await h.db.profiles.put({
+        key: '3:1',
+        mintedAt: 1,
+        fetchedAt: 1,
+        model: buildInventoryModel(profile, loadDefinitions()),
+      });
     });
     await vi.waitFor(async () => expect((await badge()).text).toBe('18'), { timeout: 3000 });
   });
