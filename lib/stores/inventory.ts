@@ -8,6 +8,13 @@ import { send } from '../messages';
 import { ACTIVE_PROFILE_KEY, POPUP_SNAPSHOT_KEY } from '../profile/keys';
 import { userMessage } from '../user-message';
 
+/** Pause before holding the view open again after the worker went away (Chrome stops idle workers). */
+export const VIEW_RECONNECT_MS = 1_000;
+/** Longest pause between attempts when the port keeps dropping at once. */
+export const VIEW_RECONNECT_MAX_MS = 30_000;
+/** A port that lived this long was a healthy one: the next pause starts again from VIEW_RECONNECT_MS. */
+const VIEW_PORT_STABLE_MS = 10_000;
+
 /**
  * The views' window on the cached inventory. Reads the worker-built model from Dexie with a live query (so every
  * move the worker applies shows up without a reload), tells the worker a view is open, and asks for a refresh.
@@ -24,6 +31,10 @@ export const useInventoryStore = defineStore('inventory', () => {
   let subscription: Subscription | undefined;
   let opening = false;
   let port: ReturnType<typeof browser.runtime.connect> | undefined;
+  /** Whether a view is open (between `open()` and `close()`): then the port is held, and re-held when it drops. */
+  let holding = false;
+  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  let quickDrops = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
   let shown: string | undefined;
 
@@ -36,7 +47,8 @@ export const useInventoryStore = defineStore('inventory', () => {
     if (subscription || opening) return;
     opening = true;
     // Holding this port tells the worker a view is open: it refreshes now and on its alarm while we stay.
-    port = browser.runtime.connect({ name: 'view' });
+    holding = true;
+    holdView();
     timer = setInterval(() => (now.value = Date.now()), 1000);
     // Dexie loads on demand, so a view that first paints from the snapshot does not parse it up front.
     const [{ liveQuery }, { getDb }] = await Promise.all([import('dexie'), import('../db/schema')]);
@@ -62,6 +74,32 @@ export const useInventoryStore = defineStore('inventory', () => {
     });
   }
 
+  /**
+   * Connect the `view` port. When the worker stops (Chrome idles it out after ~30 s, or it is updated) the port
+   * drops and the new worker would not know a view is open, so refreshing would stop: connect again after a short
+   * pause (which also wakes the worker), longer each time a port drops right away.
+   */
+  function holdView() {
+    if (!holding || port) return;
+    const connectedAt = Date.now();
+    try {
+      port = browser.runtime.connect({ name: 'view' });
+    } catch {
+      return; // the extension was reloaded or removed: this page is orphaned, nothing to hold
+    }
+    port.onDisconnect.addListener(() => {
+      port = undefined;
+      if (!holding) return;
+      quickDrops = Date.now() - connectedAt >= VIEW_PORT_STABLE_MS ? 0 : quickDrops + 1;
+      const pause = Math.min(VIEW_RECONNECT_MS * 2 ** quickDrops, VIEW_RECONNECT_MAX_MS);
+      clearTimeout(reconnectTimer);
+      reconnectTimer = setTimeout(() => {
+        reconnectTimer = undefined;
+        holdView();
+      }, pause);
+    });
+  }
+
   async function refresh(force = true) {
     refreshing.value = true;
     error.value = undefined;
@@ -78,6 +116,10 @@ export const useInventoryStore = defineStore('inventory', () => {
     subscription?.unsubscribe();
     subscription = undefined;
     opening = false;
+    holding = false;
+    clearTimeout(reconnectTimer);
+    reconnectTimer = undefined;
+    quickDrops = 0;
     port?.disconnect();
     port = undefined;
     if (timer) clearInterval(timer);
