@@ -308,13 +308,17 @@ export function profileService(): ProfileService {
     },
     onStart({ refresh, rebuild }) {
       // Sign-in and account switches load that account's profile; health changes (also session events) do not.
+      // An expired session keeps its account's cached inventory (and the popup's snapshot) on screen, with its age.
       let shown: string | undefined;
+      let shownSignedIn = false;
       onSessionChange((session) => {
-        const key = session.signedIn && session.membership ? profileKey(session.membership) : undefined;
+        const key = session.state !== 'signed-out' && session.membership ? profileKey(session.membership) : undefined;
         // Another account (or none): the popup's snapshot belongs to the previous one.
         if (key !== shown) void browser.storage.session.remove(POPUP_SNAPSHOT_KEY);
-        if (key && key !== shown) void refresh({ force: true }).catch(() => undefined);
+        if (key && session.signedIn && (key !== shown || !shownSignedIn))
+          void refresh({ force: true }).catch(() => undefined);
         shown = key;
+        shownSignedIn = session.signedIn;
       });
       let version: string | undefined;
       liveQuery(() => getActiveManifest()).subscribe((active) => {

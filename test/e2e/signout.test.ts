@@ -1,4 +1,6 @@
 /**
+ * Issue 12 part 2 in Chromium: a GetProfile answer without the owner-only components (the token lapsed on Bungie's
+ * side) leaves the cached inventory on screen with its age and asks to sign in again.
  * Issue 12 part 3 in Chromium: signing out is final. A GetProfile still on its way (the emulator's delay fault) when
  * the user signs out must write nothing back; five seconds later nothing personal remains in storage.local,
  * storage.session or IndexedDB.
@@ -6,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type Emulator } from '../fake-bungie/index';
-import { launchSignedIn, waitFor, type LaunchedExtension } from './harness';
+import { launchSignedIn, signIn, waitFor, type LaunchedExtension } from './harness';
 
 const MEMBERSHIP_ID = '4611686018433092312';
 const CHARACTER_IDS = ['2305843009260802821', '2305843009260802822', '2305843009260802823'];
@@ -20,12 +22,13 @@ interface Dump {
   tables: Record<string, unknown[]>;
 }
 
-describe('sign-out is final: Chromium against the emulator', () => {
+describe('partial profiles and sign-out: Chromium against the emulator', () => {
   let emu: Emulator;
   let ext: LaunchedExtension;
 
   before(async () => {
-    emu = await startEmulator({});
+    // A token Bungie no longer honours gets GetProfile's public view (owner-only components without data).
+    emu = await startEmulator({ lapsedTokenProfile: 'public' });
     ext = await launchSignedIn(emu);
   });
   after(async () => {
@@ -59,6 +62,38 @@ describe('sign-out is final: Chromium against the emulator', () => {
     }, PUBLIC_TABLES);
   }
 
+  it('a profile answer without the owner-only parts keeps the cached inventory and asks to sign in again', async () => {
+    const panel = await ext.openPage('sidepanel');
+    await panel.locator('.inventory-grid[data-complete]').waitFor({ timeout: 60_000 });
+    const tiles = await panel.locator('.inventory-grid .item-tile').count();
+    assert.ok(tiles > 900, `${tiles} tiles`);
+    // Bungie stops honouring the tokens; the extension still thinks its access token has most of its hour left.
+    emu.control.expireAccessTokens();
+    emu.control.expireRefreshTokens();
+    emu.control.clearRequests();
+    // A forced refresh within 3 s of the last one is answered from the cache ("fresh"): ask until one goes out.
+    const reply = await waitFor(
+      async () => {
+        const r = await panel.evaluate(() =>
+          chrome.runtime.sendMessage({ type: 'refreshProfile', payload: { force: true } }),
+        );
+        return r.ok && r.data?.reason === 'fresh' ? null : r;
+      },
+      { interval: 500, what: 'a forced refresh to reach Bungie' },
+    );
+    assert.equal(reply.ok, false);
+    assert.match(reply.error, /only the public part of your inventory/);
+    const answered = emu.control.requests().filter((r) => r.path.includes('/Profile/'));
+    assert.equal(answered.at(-1)?.errorCode, 1, 'Bungie answered with the public view');
+    await panel.locator('#sign-in-again').waitFor();
+    assert.equal(await panel.locator('.inventory-grid .item-tile').count(), tiles, 'the cached inventory stays');
+    assert.match((await panel.locator('[data-testid="age"]').textContent()) ?? '', /updated/);
+    await ext.screenshot(panel, 'sidepanel-partial-profile-sign-in-again');
+    await panel.close();
+    // Sign in again for the next test.
+    await signIn(ext);
+  });
+
   it('a slow profile refresh in flight at sign-out writes nothing back; 5 s later nothing personal remains', async () => {
     const panel = await ext.openPage('sidepanel');
     await panel.locator('.inventory-grid[data-complete]').waitFor({ timeout: 60_000 });
@@ -74,15 +109,17 @@ describe('sign-out is final: Chromium against the emulator', () => {
 
     emu.control.clearRequests();
     emu.control.fault({ route: PROFILE_ROUTE, kind: 'delay', ms: 3_000, once: true });
-    // A forced refresh from the view; its GetProfile now takes 3 s to come back.
-    await panel.evaluate(() => {
-      void chrome.runtime.sendMessage({ type: 'refreshProfile', payload: { force: true } });
-    });
+    // A forced refresh from the view; its GetProfile now takes 3 s to come back. (Within 3 s of the last refresh the
+    // worker answers from the cache, so ask again until one is on its way.)
     await waitFor(
-      () => emu.control.requests().find((r) => r.path.includes('/Profile/') && r.faults?.includes('delay')),
-      {
-        what: 'the slow GetProfile to be on its way',
+      async () => {
+        await panel.evaluate(() => {
+          void chrome.runtime.sendMessage({ type: 'refreshProfile', payload: { force: true } });
+        });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return emu.control.requests().find((r) => r.path.includes('/Profile/') && r.faults?.includes('delay'));
       },
+      { interval: 700, what: 'the slow GetProfile to be on its way' },
     );
 
     const popup = await ext.openPage('popup');
