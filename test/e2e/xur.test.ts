@@ -88,7 +88,7 @@ describe('Xûr: badge, notification and wares in Chromium against the emulator',
     assert.deepEqual(await notifications(), {});
   });
 
-  it("the worker keeps Bungie's time (Date header) and sets its alarms on the device clock from it", async () => {
+  it("the worker keeps Bungie's time (Date header) and sets its alarms on the device clock from it", async (t) => {
     const { offset, deviceNow, arrival } = await ext.worker.evaluate(async () => {
       const stored = (await chrome.storage.session.get('serverClock')).serverClock as { offsetMs: number };
       return {
@@ -97,6 +97,8 @@ describe('Xûr: badge, notification and wares in Chromium against the emulator',
         arrival: (await chrome.alarms.get('xur-arrival'))!.scheduledTime,
       };
     });
+    // test/clock-matrix.sh reads this line to show that Chromium itself ran on the moved clock.
+    t.diagnostic(`device clock in the worker: ${new Date(deviceNow).toISOString()}`);
     const expected = emu.control.now() - deviceNow;
     assert.ok(Math.abs(offset - expected) < 3000, `server − device offset ${offset} ≈ ${expected}`);
     // Arrival Friday 17:00 + 1 min settle, on the server clock, converted to the device clock.

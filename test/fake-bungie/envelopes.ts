@@ -162,3 +162,22 @@ export class BungieError extends Error {
     super(errorStatusName(code));
   }
 }
+
+/**
+ * The emulator's choices where no source states what Bungie does; keep this table current when adding one.
+ * `source` says what the sources do state, so a reader can tell the choice from the fact.
+ */
+export const EMULATOR_CHOICES: readonly { topic: string; choice: string; source: string }[] = [
+  {
+    topic: "Xûr's vendor nextRefreshDate (public and character vendors)",
+    choice: 'the next Tuesday 17:00 UTC reset after the emulator clock, while he is present',
+    source:
+      'both real captures carry their own week (Friday 09:00 UTC, days after he left) and Bungie-net/api#1547 saw it ' +
+      'move daily; the field notes give his departure as the Tuesday 17:00 UTC reset',
+  },
+  {
+    topic: 'HTTP Date header',
+    choice: "every answer's Date is the emulator clock (set with `now` / control.setNow), not the host's",
+    source: 'HTTP (RFC 9110 §6.6.1) says an origin server with a clock sends Date; the clock it reads is ours to set',
+  },
+];
