@@ -19,7 +19,7 @@ describe('foundation: the built extension in Chromium', () => {
     assert.equal(ext.extensionId, 'iojnopefmmgbcipnognfpaddcgmpopfm');
     assert.equal(
       manifest.content_security_policy.extension_pages,
-      "script-src 'self' 'wasm-unsafe-eval'; object-src 'self';",
+      "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'; img-src 'self' https://www.bungie.net http://127.0.0.1:* http://localhost:*;",
     );
     assert.ok(manifest.host_permissions.includes('http://127.0.0.1/*'));
     assert.deepEqual([...manifest.permissions].sort(), [
