@@ -43,10 +43,25 @@ export class WorkerError extends Error {}
 
 /** Send a typed message to the service worker and unwrap its reply. */
 export async function send<T extends MessageType>(type: T, payload: Request<T>): Promise<Response<T>> {
-  const reply = (await browser.runtime.sendMessage({ type, payload } satisfies Envelope<T>)) as Reply<T> | undefined;
-  if (!reply) throw new WorkerError('The background service did not answer. Try again in a moment.');
+  const reply: unknown = await browser.runtime.sendMessage({ type, payload } satisfies Envelope<T>);
+  if (reply === undefined || reply === null) {
+    throw new WorkerError('The background service did not answer. Try again in a moment.');
+  }
+  if (!isReply(reply)) {
+    throw new WorkerError('The background service sent an answer Vault Raider could not read. Reload the page.');
+  }
   if (!reply.ok) throw new WorkerError(reply.error);
-  return reply.data;
+  return reply.data as Response<T>;
+}
+
+/**
+ * The reply's frame (`{ok: true, data}` or `{ok: false, error: sentence}`), checked by hand: pages do not bundle the
+ * schema library; the worker parses what comes in (lib/message-router.ts) and builds these replies itself.
+ */
+function isReply(value: unknown): value is Reply<MessageType> {
+  if (typeof value !== 'object' || value === null) return false;
+  const { ok, error } = value as { ok?: unknown; error?: unknown };
+  return ok === true ? 'data' in value : ok === false && typeof error === 'string' && error.length > 0;
 }
 
 export type Handlers = { [T in MessageType]: (payload: Request<T>) => Promise<Response<T>> | Response<T> };

@@ -80,4 +80,37 @@ describe('an open side panel across worker stops', () => {
     await panel.evaluate(() => chrome.runtime.sendMessage({ type: 'refreshProfile', payload: { force: true } }));
     assert.ok(emulator.control.requests().some((r) => /\/Destiny2\/\d+\/Profile\/\d+\/$/.test(r.path)));
   });
+  it("the popup's tab fallback opens the side panel on the view it asked for (Xûr)", async () => {
+    const popup = await ext.openPage('popup');
+    await popup.locator('main[data-worker="ready"]').waitFor();
+    const opened = ext.context.waitForEvent('page', { predicate: (p) => p.url().includes('/sidepanel.html') });
+    const reply = await popup.evaluate(() =>
+      chrome.runtime.sendMessage({ type: 'openSidePanel', payload: { view: 'xur' } }),
+    );
+    assert.deepEqual(reply, { ok: true, data: { ok: true } });
+    const tab = await opened;
+    assert.match(tab.url(), /\/sidepanel\.html\?view=xur$/);
+    await tab.locator('.xur-view').waitFor({ timeout: 20_000 });
+    assert.equal(await tab.locator('[data-view="xur"]').getAttribute('aria-pressed'), 'true');
+    await tab.close();
+    await popup.close();
+  });
+
+  it('the real worker refuses a malformed payload with a sentence and ignores names that are not its handlers', async () => {
+    const ask = (message: unknown) =>
+      panel.evaluate(
+        (m) => chrome.runtime.sendMessage(m).catch((e: Error) => ({ rejected: e.message })),
+        message as Record<string, unknown>,
+      );
+    const malformed = await ask({ type: 'runMove', payload: { kind: 'teleport', itemKey: '1' } });
+    assert.equal(malformed.ok, false);
+    assert.match(
+      malformed.error,
+      /^Vault Raider refused a malformed "runMove" request \(kind: .+\), so nothing was changed\./,
+    );
+    for (const type of ['toString', '__proto__', 'constructor']) {
+      const reply = await ask({ type, payload: {} });
+      assert.ok(!reply || !('ok' in reply), `${type} got ${JSON.stringify(reply)}`);
+    }
+  });
 });

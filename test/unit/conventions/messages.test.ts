@@ -21,6 +21,20 @@ describe('typed messages', () => {
     );
     await expect(send('ping', { sentAt: 1 })).rejects.toThrow(new WorkerError('Bungie is down for maintenance.'));
   });
+
+  it.each([
+    ['a bare value', 42],
+    ['no ok flag', { data: { pong: true } }],
+    ['ok without data', { ok: true }],
+    ['an error without its sentence', { ok: false }],
+    ['an error that is not text', { ok: false, error: { code: 5 } }],
+    ['ok as text', { ok: 'true', data: {} }],
+  ])('a reply of the wrong shape (%s) is a sentence, not a crash', async (_what, reply) => {
+    fakeBrowser.runtime.onMessage.addListener(() => Promise.resolve(reply));
+    await expect(send('ping', { sentAt: 1 })).rejects.toThrow(
+      new WorkerError('The background service sent an answer Vault Raider could not read. Reload the page.'),
+    );
+  });
 });
 
 const ID = 'ourextensionidaaaaaaaaaaaaaaaaaa';
