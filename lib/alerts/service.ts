@@ -172,6 +172,8 @@ export function startAlertService(deps: AlertDeps): AlertService {
   }
 
   async function viewState(): Promise<XurViewState> {
+    // A page can ask a freshly woken worker before start() ran: read the kept server offset first (memoised).
+    await clock.load?.();
     const cache = await readCache();
     const at = now();
     const base = { nextArrivalAt: nextXurArrival(at), lastError: cache?.lastError };
@@ -228,6 +230,7 @@ export function startAlertService(deps: AlertDeps): AlertService {
   }
 
   async function runCheck(): Promise<XurViewState> {
+    await clock.load?.();
     const cache = (await readCache()) ?? { present: false, sales: [] };
     const known = cache.present ? cache.departsAt : undefined;
     if (!(await deps.hasApiKey())) {
