@@ -71,7 +71,11 @@ async function drive(ext: LaunchedExtension, out: string | undefined) {
   await shot(ext, popup, out, '05-popup-signed-in');
 
   const xur = await ext.openPage('sidepanel', '?view=xur');
-  await waitFor(() => xur.locator('.xur-view').count(), { timeout: 20_000, what: 'the Xûr view' }).catch(() => 0);
+  // Wait for Bungie's answer, not the "Loading…" frame.
+  await waitFor(() => xur.locator('.xur-view:not([data-status="loading"]):not([data-status="unknown"])').count(), {
+    timeout: 20_000,
+    what: 'the Xûr view',
+  }).catch(() => 0);
   await shot(ext, xur, out, '06-xur');
 
   const options = await ext.openPage('options');
