@@ -2,22 +2,9 @@ import type { DestinyLinkedProfilesResponse } from 'bungie-api-ts/destiny2';
 import type { HttpClient } from 'bungie-api-ts/http';
 import type { UserInfoCard, UserMembershipData } from 'bungie-api-ts/user';
 import { getLinkedProfilesForUser, getMembershipDataForCurrentUser } from './endpoints';
+import { accountKey, type DestinyAccount } from './protocol';
 
-/** One Destiny account the user can pick (a membership Bungie lets them play on). */
-export interface DestinyAccount {
-  membershipType: number;
-  membershipId: string;
-  displayName: string;
-  bungieGlobalDisplayName: string;
-  bungieGlobalDisplayNameCode?: number;
-  /** The platform to show, e.g. "Steam", or "Cross Save (Steam)" for a cross-save primary. */
-  platform: string;
-  /** Every platform this account's data plays on (several under cross-save). */
-  platforms: string[];
-  crossSave: boolean;
-  /** ms since the epoch, when Bungie told us (linked profiles); drives the default choice. */
-  dateLastPlayed?: number;
-}
+export { accountKey, type DestinyAccount } from './protocol';
 
 /** The user's Destiny accounts as loaded after sign-in. */
 export interface AccountList {
@@ -43,11 +30,6 @@ const PLATFORM_NAMES: Record<number, string> = {
 /** A membership type's platform name ("Steam", "PlayStation", …). */
 export function platformName(membershipType: number): string {
   return PLATFORM_NAMES[membershipType] ?? `Platform ${membershipType}`;
-}
-
-/** Stable key of an account: `${membershipType}:${membershipId}` (the profile cache uses the same). */
-export function accountKey(account: { membershipType: number; membershipId: string }): string {
-  return `${account.membershipType}:${account.membershipId}`;
 }
 
 /** "Name#0042": Bungie shows the code with four digits. */

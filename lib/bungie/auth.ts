@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import type { BuildConfig } from '@/lib/config';
 import type { BungieClient, TokenResponse, TokenSource } from './client';
 import { BungieError, DEAD_GRANT_CODES, LocalCode } from './errors';
+import type { AuthState } from './protocol';
 import { systemClock, type Clock } from './rate-limit';
 
 /** storage.local: the refresh token and its expiry (survives browser restarts, never synced). */
@@ -17,7 +18,7 @@ export interface StoredToken {
   expiresAt: number | null;
 }
 
-export type AuthState = 'signed-out' | 'signed-in' | 'expired';
+export type { AuthState } from './protocol';
 
 export interface AuthStatus {
   state: AuthState;

@@ -12,6 +12,7 @@ import {
   type Clock,
   type RateRule,
 } from './rate-limit';
+import type { BungieHealth } from './protocol';
 import { serverClock } from './server-clock';
 
 /** Where to talk to and with which key; read again for every request so option-page changes apply at once. */
@@ -31,8 +32,7 @@ export interface TokenSource {
   signInError(): BungieError;
 }
 
-/** What the UI can show about Bungie itself. */
-export type BungieHealth = 'ok' | 'slow' | 'maintenance' | 'trouble';
+export type { BungieHealth } from './protocol';
 
 export interface BungieClientOptions {
   config: BungieClientConfig | (() => BungieClientConfig);

@@ -1,42 +1,9 @@
 import * as v from 'valibot';
 import type { PayloadSchemas } from '../message-schema-kit';
 import { EMPTY, settingText } from '../message-schema-kit';
-import type { DestinyAccount } from './accounts';
-import type { AuthState } from './auth';
-import type { BungieHealth } from './client';
+import type { BungieSettingsInput, BungieSettingsView, Session } from './protocol';
 
-/** What pages (and other worker services) know about the sign-in. Never holds a token. */
-export interface Session {
-  signedIn: boolean;
-  /** 'expired': the UI shows "Sign in again". */
-  state: AuthState;
-  /** "Name#1234" of the Bungie.net account. */
-  bungieName: string | null;
-  /** The Destiny account the extension works on; persists across worker restarts. */
-  membership: DestinyAccount | null;
-  accounts: DestinyAccount[];
-  /** 'slow' after ~15 s without an answer, 'maintenance' on SystemDisabled, 'trouble' on 5xx without an envelope. */
-  health: BungieHealth;
-}
-
-/** The options page's view of the user's own Bungie application values. The client secret is never sent back. */
-export interface BungieSettingsView {
-  apiKey: string;
-  clientId: string;
-  hasClientSecret: boolean;
-  /** Whether the build carries its own values (then the fields are optional overrides). */
-  buildHasApiKey: boolean;
-  buildHasClientId: boolean;
-  buildHasClientSecret: boolean;
-  origin: string;
-}
-
-export interface BungieSettingsInput {
-  apiKey: string;
-  clientId: string;
-  /** undefined keeps the stored secret; '' removes it (public client). */
-  clientSecret?: string;
-}
+export type { BungieSettingsInput, BungieSettingsView, Session } from './protocol';
 
 /**
  * Page → worker messages for sign-in, sign-out, accounts, user settings. Each entry is `name: { req: …; res: … }`;

@@ -1,8 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { browser } from 'wxt/browser';
-import type { DestinyAccount } from '@/lib/bungie/accounts';
-import type { BungieSettingsInput, BungieSettingsView, Session } from '@/lib/bungie/messages';
+import type { BungieSettingsInput, BungieSettingsView, DestinyAccount, Session } from '@/lib/bungie/protocol';
 import { send, WorkerError } from '@/lib/messages';
 import { userMessage } from '@/lib/user-message';
 
