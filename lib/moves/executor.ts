@@ -1,69 +1,120 @@
-import { getDb, type JournalRow } from '../db/schema';
 import { applyStep } from '../inventory/apply-step';
-import { homePlace, placeOf, samePlace, type Place } from '../inventory/plan-capacity';
-import { planMove, type MoveIntent, type PlanStep } from '../inventory/plan-moves';
-import { BUCKETS, VAULT_ID, type InventoryItem, type InventoryModel } from '../inventory/types';
+import {
+  currentIntent,
+  intentSatisfied,
+  stackGoalOf,
+  undoIntents,
+  withOrigins,
+  type Origin,
+  type StackGoal,
+} from '../inventory/move-goals';
+import { planMove } from '../inventory/plan-moves';
+import type { MoveIntent, PlanStep } from '../inventory/plan-types';
+import type { InventoryModel } from '../inventory/types';
 import type { HandlerSet } from '../messages';
+import type { JobRow, JobState, MoveJournal, StatusWriter } from './journal';
 import type { MoveMessages } from './messages';
-import { MOVE_STATUS_KEY, type MoveStatus } from './status';
+import type { MoveStatus } from './status';
+import { answerMayBeLost, describeLocation, failureSentence, successSentence, worthReplanning } from './sentences';
 
 export { MOVE_STATUS_KEY, type MoveStatus } from './status';
-import {
-  answerMayBeLost,
-  describeLocation,
-  failureSentence,
-  successSentence,
-  worthReplanning,
-  type Origin,
-} from './sentences';
-
 export { describeLocation } from './sentences';
+export type { StackGoal } from '../inventory/move-goals';
 
-/**
- * For stacks: Bungie moves an amount of an item hash, and stack keys change as stacks merge and split, so progress
- * is measured as the total of that hash at the destination bucket. `total` is what it must reach.
- */
-export interface StackGoal {
-  itemHash: number;
-  place: Place;
-  total: number;
-  /** Where the stack came from (undo sends the amount back there). */
-  from: Place;
-  amount: number;
-  name: string;
+/** How one intent of a job ended. */
+export interface IntentOutcome {
+  state: 'done' | 'failed';
+  message: string;
+  /** The stack goal it had (undo sends the amount back). */
+  goal?: StackGoal;
 }
 
-/** What the journal keeps for one user move, so a worker restart can resume it or say where each item is. */
-export interface JournalData {
+/**
+ * What the journal keeps for one job, so a worker restart can resume it or say where each item is. A job is a list
+ * of intents run in order (a single move is a job of one; a loadout is a job of many).
+ */
+export interface JobData {
+  intents: MoveIntent[];
+  /** Index of the intent running now; intents before it have ended (see `outcomes`). */
+  at: number;
+  outcomes: IntentOutcome[];
+  /** Undo jobs are not themselves undoable (undo of undo would bounce items forever). */
+  undo?: boolean;
+  /** The current intent's plan. */
+  steps: PlanStep[];
+  /** Steps of the current plan that succeeded so far. */
+  done: number;
+  /** Steps that succeeded in the intents before the current one (progress counts steps across the job). */
+  stepsBefore: number;
+  /** Every call that succeeded for this job, across re-plans. */
+  calls?: number;
+  /** Where each touched item was before the job (for undo and the failure sentence). */
+  origins: Record<string, Origin>;
+  /** The current intent's stack goal. */
+  goal?: StackGoal;
+  /** The job's sentence once it ended. */
+  message?: string;
+  /** Re-plans of the current intent. */
+  replans: number;
+  /** A finished intent changed more than lock states (the job can be undone). */
+  changed?: boolean;
+}
+
+/** A journal row written before jobs had several intents (one move per row); still read and resumed. */
+export interface LegacyJobData {
   intent: MoveIntent;
-  /** Undo moves are not themselves undoable (undo of undo would bounce items forever). */
   undo?: boolean;
   steps: PlanStep[];
-  /** Steps that succeeded so far (of the current plan). */
   done: number;
-  /** Every call that succeeded for this move, across re-plans. */
   calls?: number;
-  /** Where each touched item was before the move (for undo and the failure sentence). */
   origins: Record<string, Origin>;
   goal?: StackGoal;
   message?: string;
   replans: number;
 }
 
+/** What a journal row's `data` holds: today's shape or the older one-intent shape. */
+export type JournalData = JobData | LegacyJobData;
+
+/** Today's shape of a journal row's data, whichever shape it was written in. */
+export function jobData(data: unknown, status: JobState): JobData {
+  const stored = data as JournalData;
+  if ('intents' in stored) return stored;
+  const { intent, ...rest } = stored;
+  const ended = status === 'done' || status === 'failed';
+  return {
+    ...rest,
+    intents: [intent],
+    at: ended ? 1 : 0,
+    outcomes: ended ? [{ state: status, message: rest.message ?? '', ...(rest.goal ? { goal: rest.goal } : {}) }] : [],
+    stepsBefore: 0,
+    ...(ended && status === 'done' && rest.steps.some((s) => s.action !== 'lock') ? { changed: true } : {}),
+  };
+}
+
 export interface ExecutorDeps {
-  /** The cached model (the one the views show). */
-  model(): Promise<InventoryModel | undefined>;
-  /** Replace the cached model (the views update through Dexie live queries). */
-  patch(update: (m: InventoryModel) => InventoryModel): Promise<InventoryModel | undefined>;
-  /** Refetch the profile from Bungie and return the fresh model (reconcile after a failure). */
-  reconcile(): Promise<InventoryModel | undefined>;
-  /** Run one Bungie call (rate-limited by the client). Throws a BungieError-like error on failure. */
-  runStep(step: PlanStep): Promise<void>;
+  /** Where jobs are kept (Dexie in the worker, see ./journal.ts). */
+  journal: MoveJournal;
+  /** Where the live status line is written. */
+  status: StatusWriter;
+  /** The cached model (the one the views show) of `account`. */
+  model(account?: string): Promise<InventoryModel | undefined>;
+  /** Replace the cached model of `account` (the views update through Dexie live queries). */
+  patch(update: (m: InventoryModel) => InventoryModel, account?: string): Promise<InventoryModel | undefined>;
+  /** Refetch the profile of `account` from Bungie and return the fresh model (reconcile after a failure). */
+  reconcile(account?: string): Promise<InventoryModel | undefined>;
+  /** Run one Bungie call for `account` (rate-limited by the client). Throws a BungieError-like error on failure. */
+  runStep(step: PlanStep, account?: string): Promise<void>;
   /**
-   * The account moves act on (`${membershipType}:${membershipId}`), undefined when signed out. Each journal row
-   * records it; a row never runs, and writes nothing, under another account.
+   * The account moves act on (`${membershipType}:${membershipId}`), undefined when signed out; read once per job.
+   * Each journal row records it; a row never runs, and writes nothing, under another account.
    */
   account?(): Promise<string | undefined>;
+  /**
+   * Cheap and synchronous: a value that changes whenever the session may have changed (sign-in, sign-out, switch,
+   * expiry). With it the account is read again only after it changed; without it, before every call.
+   */
+  sessionEpoch?(): unknown;
   now?: () => number;
   /** How long a call without an answer may still take to land before the profile is read (default 2 s). */
   settleMs?: number;
@@ -78,113 +129,57 @@ export const EXPIRED_MOVE_SENTENCE =
   'This move waited more than 5 minutes, so Vault Raider dropped it instead of running it late. Move the item again if you still want it moved.';
 export const OTHER_ACCOUNT_SENTENCE =
   'This move was queued for another Destiny account, so it did not run on this one.';
+export const ACCOUNT_SWITCHED_SENTENCE =
+  'You switched to another Destiny account, so this move stopped before its next step.';
 
-/** Re-plans after failures, per move; after that the move stops and says where the item is. */
+/** Re-plans after failures, per intent; after that the intent stops and says where the item is. */
 const MAX_REPLANS = 3;
 /** GetProfile is idempotent, so reading the truth may be retried (unlike the item calls). */
 const RECONCILE_ATTEMPTS = 3;
 /** Moves whose items stay protected from being moved aside by later moves (a bulk move must not undo itself). */
 const RECENT_MOVES = 50;
 const RECENT_MS = 10 * 60_000;
+const OPEN: JobState[] = ['queued', 'running', 'interrupted'];
 
 class Halted extends Error {}
 /** The user signed out or switched accounts while a move ran: it stops before its next call. */
 class AccountChanged extends Error {}
-export const ACCOUNT_SWITCHED_SENTENCE =
-  'You switched to another Destiny account, so this move stopped before its next step.';
 
-function totalAt(model: InventoryModel, place: Place, itemHash: number): number {
-  const keys = model.stores.find((s) => s.id === place.storeId)?.buckets[place.bucketHash] ?? [];
-  let total = 0;
-  for (const key of keys) {
-    const item = model.items[key];
-    if (item?.itemHash === itemHash && !item.isInstanced) total += item.quantity;
+/** The job's one sentence from its intents' outcomes. */
+function jobSentence(outcomes: readonly IntentOutcome[]): string {
+  if (outcomes.length === 1) return outcomes[0].message;
+  const failed = outcomes.filter((o) => o.state === 'failed');
+  if (!failed.length) {
+    return outcomes.length <= 3 ? outcomes.map((o) => o.message).join(' ') : `All ${outcomes.length} moves finished.`;
   }
-  return total;
-}
-
-/** The stack goal of a stack move or pull, measured on the model the move starts from. */
-export function stackGoalOf(model: InventoryModel, intent: MoveIntent): StackGoal | undefined {
-  const item = model.items[intent.itemKey];
-  if (!item || item.isInstanced) return undefined;
-  if (intent.kind !== 'move' && intent.kind !== 'pull') return undefined;
-  const amount = intent.kind === 'move' ? (intent.amount ?? item.quantity) : item.quantity;
-  const place = homePlace(model, item, intent.kind === 'move' ? intent.to : item.owner);
-  if (item.location !== 'postmaster' && samePlace(placeOf(item), place)) return undefined;
-  return {
-    itemHash: item.itemHash,
-    place,
-    total: totalAt(model, place, item.itemHash) + amount,
-    from: placeOf(item),
-    amount,
-    name: item.name,
-  };
-}
-
-/** True when the intent's goal already holds in `model` (e.g. a failed call that Bungie did apply after all). */
-export function intentSatisfied(model: InventoryModel, intent: MoveIntent, goal?: StackGoal): boolean {
-  if (goal) return totalAt(model, goal.place, goal.itemHash) >= goal.total;
-  const item = model.items[intent.itemKey];
-  if (!item) return false;
-  switch (intent.kind) {
-    case 'move':
-      return item.location !== 'postmaster' && samePlace(placeOf(item), homePlace(model, item, intent.to));
-    case 'equip':
-      return item.owner === intent.characterId && item.equipped;
-    case 'pull':
-      return item.location !== 'postmaster';
-    case 'lock':
-      return item.locked === intent.locked;
-  }
+  const done = outcomes.length - failed.length;
+  return `${done} of ${outcomes.length} moves finished. ${failed.map((o) => o.message).join(' ')}`;
 }
 
 /**
- * The intent to plan now. Instanced items keep their key; a stack move is re-aimed at a stack of that hash that is
- * not at the destination yet (in transit in the vault first, then where it came from), for the amount still missing.
- */
-function currentIntent(model: InventoryModel, data: JournalData): MoveIntent {
-  const goal = data.goal;
-  const intent = data.intent;
-  if (!goal || (intent.kind !== 'move' && intent.kind !== 'pull')) return intent;
-  const missing = goal.total - totalAt(model, goal.place, goal.itemHash);
-  const stacks = Object.values(model.items).filter(
-    (i) => i.itemHash === goal.itemHash && !i.isInstanced && !samePlace(placeOf(i), goal.place),
-  );
-  const rank = (i: InventoryItem) => {
-    if (intent.kind === 'pull') return i.location === 'postmaster' && samePlace(placeOf(i), goal.from) ? 0 : 9;
-    if (i.location === 'postmaster' && !samePlace(placeOf(i), goal.from)) return 9;
-    if (samePlace(placeOf(i), { storeId: VAULT_ID, bucketHash: BUCKETS.General }) && goal.from.storeId !== VAULT_ID) {
-      return 0;
-    }
-    return samePlace(placeOf(i), goal.from) ? 1 : 2;
-  };
-  const source = stacks.filter((i) => rank(i) < 9).sort((a, b) => rank(a) - rank(b))[0];
-  if (!source) return intent;
-  if (intent.kind === 'pull') return { kind: 'pull', itemKey: source.key };
-  return { kind: 'move', itemKey: source.key, to: intent.to, amount: Math.min(missing, source.quantity) };
-}
-
-/**
- * The worker's one move queue. Each user move is planned by the pure planner, journaled in Dexie, and run one Bungie
- * call at a time (the client spaces item actions ≥ 0.1 s apart and backs off on throttles). After each successful
- * call the cached model is patched with that step's effect, so a vault→character move costs exactly one API call and
- * no profile refetch. On a failed call nothing is retried blindly: the profile is refetched (after a short wait when
- * the answer was lost, since the call may still land), then the move is planned again from the truth or stopped with
- * one sentence saying what happened and where the item is now. A worker restart resumes from the journal the same way.
+ * The worker's one move queue. Each job (one or more intents) is planned by the pure planner, journaled, and run one
+ * Bungie call at a time (the client spaces item actions ≥ 0.1 s apart and backs off on throttles). After each
+ * successful call the cached model is patched with that step's effect, so a vault→character move costs exactly one
+ * API call and no profile refetch. On a failed call nothing is retried blindly: the profile is refetched (after a
+ * short wait when the answer was lost, since the call may still land), then the intent is planned again from the
+ * truth or stopped with one sentence saying what happened and where the item is now. A worker restart resumes from
+ * the journal the same way. The goal and undo logic is pure (lib/inventory/move-goals.ts).
  */
 export function createMoveExecutor(deps: ExecutorDeps) {
+  const { journal } = deps;
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const settleMs = deps.settleMs ?? 2_000;
-  const db = getDb();
   let running: Promise<void> | undefined;
   let lastUndoable: number | undefined;
   let halted = false;
   let recent: { key: string; at: number }[] = [];
-  /** When this executor last finished a move: a queue that keeps moving does not let its tail expire. */
+  /** When this executor last finished a job: a queue that keeps moving does not let its tail expire. */
   let lastProgressAt: number | undefined;
-  /** The account of the job running now (status writes belong to it). */
+  /** The account of the job running now (its calls, patches and status writes belong to it). */
   let jobAccount: string | undefined;
+  /** The session epoch the job's account was read under. */
+  let jobEpoch: unknown;
 
   async function currentAccount(): Promise<string | undefined> {
     return deps.account ? deps.account() : undefined;
@@ -192,26 +187,32 @@ export function createMoveExecutor(deps: ExecutorDeps) {
 
   /** False once the user signed out or switched away from the running job's account. */
   async function stillJobAccount(): Promise<boolean> {
-    return !deps.account || (await deps.account()) === jobAccount;
+    if (!deps.account) return true;
+    if (deps.sessionEpoch && deps.sessionEpoch() === jobEpoch) return true;
+    const epoch = deps.sessionEpoch?.();
+    const same = (await deps.account()) === jobAccount;
+    if (same) jobEpoch = epoch;
+    return same;
   }
 
   // Patches of the cached model trail the calls: while one is being written, the next call is already on its way
   // (a patch rewrites the whole cached row, which can take longer than Bungie's 0.1 s between calls).
-  let pendingSteps: PlanStep[] = [];
+  const pendingSteps: { step: PlanStep; account?: string }[] = [];
   let patching: Promise<void> | undefined;
   let patchFailed = false;
 
   function queuePatch(step: PlanStep) {
-    pendingSteps.push(step);
+    pendingSteps.push({ step, account: jobAccount });
     patching ??= flushPatches().finally(() => (patching = undefined));
   }
 
   async function flushPatches() {
     while (pendingSteps.length && !halted) {
-      const batch = pendingSteps;
-      pendingSteps = [];
+      const account = pendingSteps[0].account;
+      const n = pendingSteps.findIndex((p) => p.account !== account);
+      const batch = pendingSteps.splice(0, n < 0 ? pendingSteps.length : n).map((p) => p.step);
       try {
-        await deps.patch((m) => batch.reduce(applyStep, m));
+        await deps.patch((m) => batch.reduce(applyStep, m), account);
       } catch {
         // The cache changed under us (a refresh landed mid-plan): the calls succeeded, only the picture is off.
         patchFailed = true;
@@ -232,7 +233,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
   }
 
   /**
-   * The model as the calls so far left it, while the queue keeps running: the next move plans from it without
+   * The model as the calls so far left it, while the queue keeps running: the next intent plans from it without
    * waiting for the cache write. Dropped when the queue empties (the cache may then be refreshed from Bungie).
    */
   let current: InventoryModel | undefined;
@@ -247,21 +248,39 @@ export function createMoveExecutor(deps: ExecutorDeps) {
   async function setStatus(status: Omit<MoveStatus, 'updatedAt'>) {
     if (halted) throw new Halted();
     if (!(await stillJobAccount())) return;
-    await db.meta.put({ key: MOVE_STATUS_KEY, value: { ...status, updatedAt: now() } satisfies MoveStatus });
+    await deps.status.write({ ...status, updatedAt: now() });
   }
 
-  async function saveJob(id: number, status: JournalRow['status'], data: JournalData) {
+  /** The status line of a job: steps counted across the job (a job of one intent counts its plan's steps). */
+  function progress(data: JobData, step: number, planLength: number) {
+    const later = Math.max(0, data.intents.length - data.at - 1);
+    return { step: data.stepsBefore + step, total: data.stepsBefore + planLength + later };
+  }
+
+  async function saveJob(id: number, status: JobState, data: JobData) {
     if (halted) throw new Halted();
-    await db.journal.update(id, { status, data: structuredClone(data) });
+    await journal.save(id, status, data);
   }
 
-  /** Queue a user move; returns its journal id at once and runs in the background. */
-  async function enqueue(intent: MoveIntent, undo = false): Promise<number> {
-    const data: JournalData = { intent, undo, steps: [], done: 0, calls: 0, origins: {}, replans: 0 };
+  /** Queue a job of one or more intents; returns its journal id at once and runs in the background. */
+  async function enqueue(intents: MoveIntent | readonly MoveIntent[], undo = false): Promise<number> {
+    const list = Array.isArray(intents) ? [...intents] : [intents as MoveIntent];
+    const data: JobData = {
+      intents: list,
+      at: 0,
+      outcomes: [],
+      undo,
+      steps: [],
+      done: 0,
+      stepsBefore: 0,
+      calls: 0,
+      origins: {},
+      replans: 0,
+    };
     const account = await currentAccount();
     if (deps.account && !account)
       throw Object.assign(new Error('signed out'), { userMessage: 'Sign in with Bungie first.' });
-    const id = (await db.journal.add({ createdAt: now(), status: 'queued', account, data })) as number;
+    const id = await journal.add({ createdAt: now(), status: 'queued', account, data });
     kick();
     return id;
   }
@@ -276,23 +295,26 @@ export function createMoveExecutor(deps: ExecutorDeps) {
   async function drain() {
     try {
       for (;;) {
-        const next = await live(db.journal.where('status').anyOf('queued', 'running', 'interrupted').sortBy('id'));
-        const job = next[0];
-        if (!job?.id) break;
+        const job = (await live(journal.list(OPEN)))[0];
+        if (!job) break;
+        const data = jobData(job.data, job.status);
+        // The membership is read once per job; before each call only the session epoch is compared.
+        const epoch = deps.sessionEpoch?.();
         const account = await live(currentAccount());
         // Signed out: nothing runs (sign-out wipes the journal); the next sign-in's executor decides.
         if (deps.account && !account) break;
         if (job.account !== account) {
-          await expireJob(job.id, job.data as JournalData, OTHER_ACCOUNT_SENTENCE, false);
+          await expireJob(job.id, data, OTHER_ACCOUNT_SENTENCE, false);
           continue;
         }
         jobAccount = account;
+        jobEpoch = epoch;
         const waitedSince = Math.max(job.createdAt, lastProgressAt ?? -Infinity);
         if (job.status !== 'running' && now() - waitedSince > QUEUED_MOVE_MAX_AGE_MS) {
-          await expireJob(job.id, job.data as JournalData, EXPIRED_MOVE_SENTENCE, true);
+          await expireJob(job.id, data, EXPIRED_MOVE_SENTENCE, true);
           continue;
         }
-        await runJobSafely(job.id, job.data as JournalData, job.status !== 'queued');
+        await runJob(job, data);
         lastProgressAt = now();
       }
       current = undefined;
@@ -302,38 +324,60 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     }
   }
 
-  /** End a move that must not run (too old, or another account's) with its sentence; `tell` shows it in the status. */
-  async function expireJob(id: number, data: JournalData, message: string, tell: boolean) {
+  /** End a job that must not run (too old, or another account's) with its sentence; `tell` shows it in the status. */
+  async function expireJob(id: number, data: JobData, message: string, tell: boolean) {
     data.message = message;
     await saveJob(id, 'failed', data);
     if (tell)
-      await setStatus({ jobId: id, state: 'failed', step: data.done, total: data.steps.length, label: '', message });
-    await pruneJournal();
+      await setStatus({
+        jobId: id,
+        state: 'failed',
+        ...progress(data, data.done, data.steps.length),
+        label: '',
+        message,
+      });
+    await live(journal.prune(JOURNAL_KEEP_FINISHED));
   }
 
-  /** Keep only the newest JOURNAL_KEEP_FINISHED finished rows (done or failed). */
-  async function pruneJournal() {
-    const finished = (await live(db.journal.where('status').anyOf('done', 'failed').primaryKeys())) as number[];
-    if (finished.length <= JOURNAL_KEEP_FINISHED) return;
-    finished.sort((a, b) => a - b);
-    await db.journal.bulkDelete(finished.slice(0, finished.length - JOURNAL_KEEP_FINISHED));
-  }
-
-  /** A bug must not wedge the queue: the job fails with a sentence and the queue goes on. */
-  async function runJobSafely(id: number, data: JournalData, resumed: boolean) {
+  /** Run the job's intents from where it stands; a failed intent does not stop the ones after it. */
+  async function runJob(job: JobRow, data: JobData) {
+    let resumed = job.status !== 'queued';
     try {
-      await runJob(id, data, resumed);
-    } catch (error) {
-      if (error instanceof Halted) throw error;
-      if (error instanceof AccountChanged) {
-        // Signed out: the journal is being wiped, nothing is written back. Switched: the row says why it stopped.
-        if (await currentAccount()) await expireJob(id, data, ACCOUNT_SWITCHED_SENTENCE, false);
-        return;
+      while (data.at < data.intents.length) {
+        const outcome = await runIntentSafely(job.id, data, resumed);
+        resumed = false;
+        data.outcomes.push({ ...outcome, ...(data.goal ? { goal: data.goal } : {}) });
+        if (outcome.state === 'done' && data.steps.some((s) => s.action !== 'lock')) data.changed = true;
+        data.at++;
+        if (data.at < data.intents.length) {
+          data.stepsBefore += data.done;
+          data.steps = [];
+          data.done = 0;
+          data.replans = 0;
+          delete data.goal;
+          await saveJob(job.id, 'running', data);
+        }
       }
+    } catch (error) {
+      if (!(error instanceof AccountChanged)) throw error;
+      // Signed out: the journal is being wiped, nothing is written back. Switched: the row says why it stopped.
+      if (await currentAccount()) await expireJob(job.id, data, ACCOUNT_SWITCHED_SENTENCE, false);
+      return;
+    }
+    await finish(job.id, data);
+  }
+
+  /** A bug must not wedge the queue: the intent fails with a sentence and the queue goes on. */
+  async function runIntentSafely(id: number, data: JobData, resumed: boolean): Promise<Omit<IntentOutcome, 'goal'>> {
+    try {
+      return await runIntent(id, data, resumed);
+    } catch (error) {
+      if (error instanceof Halted || error instanceof AccountChanged) throw error;
+      const intent = data.intents[data.at];
       const model = await live(readTruth());
-      const item = model?.items[data.intent.itemKey];
+      const item = model?.items[intent.itemKey];
       const name = item?.name ?? data.goal?.name ?? 'The item';
-      await finish(id, data, 'failed', failureSentence(error, model, item, data.origins[data.intent.itemKey], name));
+      return failed(failureSentence(error, model, item, data.origins[intent.itemKey], name));
     }
   }
 
@@ -342,7 +386,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     await patchesSettled();
     for (let attempt = 0; attempt < RECONCILE_ATTEMPTS; attempt++) {
       try {
-        const model = await deps.reconcile();
+        const model = await deps.reconcile(jobAccount);
         if (model) return model;
       } catch {
         // The next attempt waits a little longer; the client's back-off covers throttles.
@@ -350,20 +394,6 @@ export function createMoveExecutor(deps: ExecutorDeps) {
       await sleep(250 * 2 ** attempt);
     }
     return undefined;
-  }
-
-  function recordOrigins(model: InventoryModel, steps: PlanStep[], data: JournalData) {
-    for (const step of steps) {
-      const item = model.items[step.itemKey];
-      if (item && !data.origins[step.itemKey]) {
-        data.origins[step.itemKey] = {
-          owner: item.owner,
-          equipped: item.equipped,
-          name: item.name,
-          location: item.location,
-        };
-      }
-    }
   }
 
   function remember(key: string) {
@@ -376,41 +406,51 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     return recent.map((r) => r.key);
   }
 
-  async function runJob(id: number, data: JournalData, resumed: boolean) {
-    let model = resumed ? await live(readTruth()) : (current ?? (await live(deps.model())));
+  const done = (message: string) => ({ state: 'done' as const, message });
+  const failed = (message: string) => ({ state: 'failed' as const, message });
+
+  async function runIntent(id: number, data: JobData, resumed: boolean): Promise<Omit<IntentOutcome, 'goal'>> {
+    const intent = data.intents[data.at];
+    let model = resumed ? await live(readTruth()) : (current ?? (await live(deps.model(jobAccount))));
     current = undefined;
     if (!model) {
-      const reason = resumed
-        ? 'Bungie.net could not be reached to check where your items are; refresh to see them.'
-        : 'Your inventory is not loaded yet; refresh and try again.';
-      return finish(id, data, 'failed', reason);
+      return failed(
+        resumed
+          ? 'Bungie.net could not be reached to check where your items are; refresh to see them.'
+          : 'Your inventory is not loaded yet; refresh and try again.',
+      );
     }
-    if (!resumed && data.steps.length === 0) data.goal ??= stackGoalOf(model, data.intent);
-    const name = () => model!.items[data.intent.itemKey]?.name ?? data.goal?.name ?? 'The item';
+    if (!resumed && data.steps.length === 0) data.goal ??= stackGoalOf(model, intent);
+    const name = () => model!.items[intent.itemKey]?.name ?? data.goal?.name ?? 'The item';
 
     for (;;) {
       // A resumed or re-planned move may already be complete (a call Bungie applied although its answer was lost).
-      if ((resumed || data.replans > 0) && data.steps.length > 0 && intentSatisfied(model, data.intent, data.goal)) {
-        return finish(id, data, 'done', `${name()} finished moving.`);
+      if ((resumed || data.replans > 0) && data.steps.length > 0 && intentSatisfied(model, intent, data.goal)) {
+        return done(`${name()} finished moving.`);
       }
-      const intent = currentIntent(model, data);
-      const plan = planMove(model, intent, { protectedKeys: protectedKeys() });
+      const aim = currentIntent(model, intent, data.goal);
+      const plan = planMove(model, aim, { protectedKeys: protectedKeys() });
       if (!plan.ok) {
         // Part of the move may have happened: say where the item is now.
-        const where = data.steps.length ? ` ${describeLocation(model, model.items[intent.itemKey], name())}.` : '';
-        return finish(id, data, 'failed', `${plan.reason}${where}`);
+        const where = data.steps.length ? ` ${describeLocation(model, model.items[aim.itemKey], name())}.` : '';
+        return failed(`${plan.reason}${where}`);
       }
-      recordOrigins(model, plan.steps, data);
+      data.origins = withOrigins(model, plan.steps, data.origins);
       data.steps = plan.steps;
       data.done = 0;
       await saveJob(id, 'running', data);
 
       let failure: unknown;
       for (const [i, step] of plan.steps.entries()) {
-        await setStatus({ jobId: id, state: 'running', step: i + 1, total: plan.steps.length, label: step.label });
+        await setStatus({
+          jobId: id,
+          state: 'running',
+          ...progress(data, i + 1, plan.steps.length),
+          label: step.label,
+        });
         if (!(await live(stillJobAccount()))) throw new AccountChanged();
         try {
-          await live(deps.runStep(step));
+          await live(deps.runStep(step, jobAccount));
         } catch (error) {
           if (error instanceof Halted) throw error;
           failure = error;
@@ -424,97 +464,69 @@ export function createMoveExecutor(deps: ExecutorDeps) {
       }
       const stale = takePatchFailure();
       if (!failure && !stale) {
-        remember(plan.steps.at(-1)?.itemKey ?? intent.itemKey);
+        remember(plan.steps.at(-1)?.itemKey ?? aim.itemKey);
         current = model;
-        return finish(id, data, 'done', successSentence(model, data.intent, plan.summary));
+        return done(successSentence(model, intent, plan.summary));
       }
 
       // Never retry a non-idempotent call blindly: learn the truth first.
       if (failure && answerMayBeLost(failure)) await live(sleep(settleMs));
       const fresh = await live(readTruth());
       if (fresh) model = fresh;
-      if (fresh && intentSatisfied(fresh, data.intent, data.goal)) {
-        remember(data.intent.itemKey);
-        return finish(id, data, 'done', successSentence(fresh, data.intent, plan.summary));
+      if (fresh && intentSatisfied(fresh, intent, data.goal)) {
+        remember(intent.itemKey);
+        return done(successSentence(fresh, intent, plan.summary));
       }
       if (fresh && (stale || worthReplanning(failure)) && data.replans < MAX_REPLANS) {
         data.replans++;
         continue;
       }
-      const item = fresh?.items[currentIntent(fresh, data).itemKey];
-      const sentence = failureSentence(failure, fresh, item, data.origins[data.intent.itemKey], name());
-      return finish(id, data, 'failed', sentence);
+      const item = fresh?.items[currentIntent(fresh, intent, data.goal).itemKey];
+      return failed(failureSentence(failure, fresh, item, data.origins[intent.itemKey], name()));
     }
   }
 
-  async function finish(id: number, data: JournalData, state: 'done' | 'failed', message: string) {
+  async function finish(id: number, data: JobData) {
+    const message = jobSentence(data.outcomes);
+    const state = data.outcomes.some((o) => o.state === 'failed') ? 'failed' : 'done';
     data.message = message;
     // "Done" should not show before the views do; only a bulk move (more queued) lets the cache trail a little.
-    if ((await live(db.journal.where('status').equals('queued').count())) === 0 && (await patchesSettled())) {
+    if ((await live(journal.list(['queued']))).length === 0 && (await patchesSettled())) {
       current = undefined;
       await live(readTruth());
     }
     await saveJob(id, state, data);
-    await setStatus({ jobId: id, state, step: data.done, total: data.steps.length, label: '', message });
-    await pruneJournal();
-    if (state === 'done' && !data.undo && data.steps.some((s) => s.action !== 'lock')) lastUndoable = id;
+    await setStatus({ jobId: id, state, ...progress(data, data.done, data.steps.length), label: '', message });
+    await live(journal.prune(JOURNAL_KEEP_FINISHED));
+    if (state === 'done' && !data.undo && data.changed) lastUndoable = id;
   }
 
-  /** Intents that put back what a finished move changed, newest change first. */
-  function undoIntents(model: InventoryModel, data: JournalData): MoveIntent[] {
-    const intents: MoveIntent[] = [];
-    const goal = data.goal;
-    if (goal) {
-      const back = Object.values(model.items).find(
-        (i) => i.itemHash === goal.itemHash && !i.isInstanced && samePlace(placeOf(i), goal.place),
-      );
-      if (back && goal.from.storeId !== goal.place.storeId) {
-        intents.push({
-          kind: 'move',
-          itemKey: back.key,
-          to: goal.from.storeId,
-          amount: Math.min(goal.amount, back.quantity),
-        });
-      }
-    }
-    for (const [itemKey, origin] of Object.entries(data.origins).reverse()) {
-      const item = model.items[itemKey];
-      // Stacks are undone by amount above; an instanced item only if it still exists.
-      if (!item || !item.isInstanced) continue;
-      if (origin.equipped) intents.push({ kind: 'equip', itemKey, characterId: origin.owner });
-      else if (origin.location !== 'postmaster') intents.push({ kind: 'move', itemKey, to: origin.owner });
-    }
-    return intents;
-  }
-
-  /** Move back what the last finished user move moved (newest first), and re-equip what it unequipped. */
+  /** Move back what the last finished job moved (newest first), and re-equip what it unequipped: one undo job. */
   async function undoLast(): Promise<{ jobId?: number; reason?: string }> {
     const id = lastUndoable ?? (await lastDoneId());
-    const job = id ? await db.journal.get(id) : undefined;
+    const job = id ? await journal.get(id) : undefined;
     if (!job) return { reason: 'There is no move to undo.' };
-    const model = await deps.model();
+    const model = await deps.model(await currentAccount());
     if (!model) return { reason: 'Your inventory is not loaded yet; refresh and try again.' };
     lastUndoable = undefined;
-    await db.journal.update(job.id!, { data: { ...(job.data as JournalData), undo: true } });
-    let first: number | undefined;
-    for (const intent of undoIntents(model, job.data as JournalData)) {
-      const jobId = await enqueue(intent, true);
-      first ??= jobId;
-    }
-    return first ? { jobId: first } : { reason: 'That move changed nothing that can be moved back.' };
+    const data = jobData(job.data, job.status);
+    await journal.save(job.id, job.status, { ...data, undo: true });
+    const intents = undoIntents(model, { goals: data.outcomes.map((o) => o.goal), origins: data.origins });
+    if (!intents.length) return { reason: 'That move changed nothing that can be moved back.' };
+    return { jobId: await enqueue(intents, true) };
   }
 
   async function lastDoneId(): Promise<number | undefined> {
-    const done = await db.journal.where('status').equals('done').reverse().sortBy('id');
-    return done.find((j) => !(j.data as JournalData).undo)?.id;
+    const finished = await journal.list(['done']);
+    return finished.reverse().find((j) => !jobData(j.data, j.status).undo)?.id;
   }
 
   /**
-   * After a worker restart: resume (re-plan from fresh data) whatever was queued or running. Returns how many moves
+   * After a worker restart: resume (re-plan from fresh data) whatever was queued or running. Returns how many jobs
    * were cut off mid-plan.
    */
   async function resume(): Promise<number> {
-    const cut = await db.journal.where('status').equals('running').modify({ status: 'interrupted' });
+    const cut = await journal.interruptRunning();
     // The stopped worker may have left a call on the wire; let it land before the profile is read.
     if (cut > 0) await sleep(settleMs);
     kick();
@@ -531,12 +543,12 @@ export function createMoveExecutor(deps: ExecutorDeps) {
 
   const handlers: HandlerSet<MoveMessages> = {
     previewMove: async (intent) => {
-      const model = await deps.model();
+      const model = await deps.model(await currentAccount());
       if (!model) return { ok: false, reason: 'Your inventory is not loaded yet.' };
       const plan = planMove(model, intent, { protectedKeys: protectedKeys() });
       return plan.ok ? { ok: true, steps: plan.steps.map((s) => s.label), summary: plan.summary } : plan;
     },
-    runMove: async (intent) => ({ jobId: await enqueue(intent) }),
+    runMove: async (intent) => ({ jobId: await enqueue([intent]) }),
     undoLastMove: () => undoLast(),
   };
 

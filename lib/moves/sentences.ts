@@ -1,15 +1,10 @@
+import type { Origin } from '../inventory/move-goals';
 import type { MoveIntent } from '../inventory/plan-types';
 import { ErrorCode, LocalCode, THROTTLE_CODES } from '../bungie/errors';
 import { VAULT_ID, type InventoryItem, type InventoryModel } from '../inventory/types';
 import { userMessage } from '../user-message';
 
-/** What the journal remembers about where an item was before a move touched it. */
-export interface Origin {
-  owner: string;
-  equipped: boolean;
-  name: string;
-  location?: InventoryItem['location'];
-}
+export type { Origin } from '../inventory/move-goals';
 
 /** The Bungie code of a failed call, when the error carries one (BungieError, or anything shaped like it). */
 export function errorCode(error: unknown): number | undefined {

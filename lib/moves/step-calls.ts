@@ -1,6 +1,6 @@
 /**
- * The move executor's real dependencies, free of the worker's singletons so Node tests and the bench build them the
- * same way the worker does: the Bungie calls, the cached model and the reconcile.
+ * The Bungie call for each plan step, and the executor's Bungie-side dependencies built on it, free of the worker's
+ * singletons so Node tests and the bench build them the same way the worker does.
  */
 import type { HttpClient } from 'bungie-api-ts/http';
 import { equipItem, pullFromPostmaster, setItemLockState, transferItem } from '../bungie/endpoints';
@@ -55,8 +55,10 @@ export async function runBungieStep(http: HttpClient, membershipType: number, st
 
 export interface MoveDepsOptions {
   http: HttpClient;
-  /** The selected Destiny membership (moves act on it), undefined when signed out. */
+  /** The selected Destiny membership (moves act on it), undefined when signed out; read once per job. */
   membership(): Promise<Membership | undefined>;
+  /** Changes whenever the session may have changed (see ExecutorDeps.sessionEpoch). */
+  sessionEpoch?(): unknown;
   profiles: ProfileService;
   settleMs?: number;
 }
@@ -65,36 +67,39 @@ function signedOut(): Error {
   return Object.assign(new Error('signed out'), { userMessage: 'Sign in with Bungie first.' });
 }
 
+/** The membership type in an account key (`${membershipType}:${membershipId}`). */
+function membershipTypeOf(account: string): number {
+  return Number(account.slice(0, account.indexOf(':')));
+}
+
 /**
- * The executor's real dependencies: the cached model of the selected membership (patched in place after each call),
- * a reconcile that refetches GetProfile whatever the cache's age, and the Bungie calls.
+ * The executor's Bungie side for the job's account (read once per job by the executor and passed to every call):
+ * the cached model of that membership (patched in place after each call), a reconcile that refetches GetProfile
+ * whatever the cache's age, and the Bungie call of each step. The journal and the status line are wired apart
+ * (lib/moves/service.ts).
  */
-export function createMoveDeps(options: MoveDepsOptions): ExecutorDeps {
+export function createMoveDeps(options: MoveDepsOptions): Omit<ExecutorDeps, 'journal' | 'status'> {
   const { profiles } = options;
-  async function key(): Promise<string | undefined> {
-    const m = await options.membership();
-    return m ? profileKey(m) : undefined;
-  }
   return {
-    account: key,
-    async model() {
-      const k = await key();
-      return k ? (await profiles.cached(k))?.model : undefined;
-    },
-    async patch(update: (m: InventoryModel) => InventoryModel) {
-      const k = await key();
-      return k ? profiles.patchModel(k, update) : undefined;
-    },
-    async reconcile() {
-      const k = await key();
-      if (!k) return undefined;
-      await profiles.refresh({ force: true, reconcile: true });
-      return (await profiles.cached(k))?.model;
-    },
-    async runStep(step) {
+    async account() {
       const m = await options.membership();
-      if (!m) throw signedOut();
-      await runBungieStep(options.http, m.membershipType, step);
+      return m ? profileKey(m) : undefined;
+    },
+    ...(options.sessionEpoch ? { sessionEpoch: options.sessionEpoch } : {}),
+    async model(account) {
+      return account ? (await profiles.cached(account))?.model : undefined;
+    },
+    async patch(update: (m: InventoryModel) => InventoryModel, account) {
+      return account ? profiles.patchModel(account, update) : undefined;
+    },
+    async reconcile(account) {
+      if (!account) return undefined;
+      await profiles.refresh({ force: true, reconcile: true });
+      return (await profiles.cached(account))?.model;
+    },
+    async runStep(step, account) {
+      if (!account) throw signedOut();
+      await runBungieStep(options.http, membershipTypeOf(account), step);
     },
     ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
   };

@@ -1,5 +1,5 @@
 /**
- * The unit-level executor wired to the emulator exactly as the worker wires it (lib/moves/service.ts createMoveDeps,
+ * The unit-level executor wired to the emulator exactly as the worker wires it (lib/moves/service.ts: createMoveDeps,
  * the real Bungie client, the real profile service over Dexie), plus the emulator's truth as a model.
  */
 import type { DestinyComponentType } from 'bungie-api-ts/destiny2';
@@ -11,7 +11,8 @@ import { inventoryDigest } from '@/lib/inventory/apply-step';
 import { buildInventoryModel } from '@/lib/inventory/model';
 import type { InventoryModel } from '@/lib/inventory/types';
 import { createMoveExecutor, type MoveExecutor } from '@/lib/moves/executor';
-import { createMoveDeps } from '@/lib/moves/deps';
+import { dexieJournal, dexieStatus } from '@/lib/moves/journal';
+import { createMoveDeps } from '@/lib/moves/step-calls';
 import { createProfileService, PROFILE_COMPONENTS, profileKey, type ProfileService } from '@/lib/profile/service';
 import { startEmulator, type Emulator, type EmulatorOptions } from '@/test/fake-bungie';
 import { loadDefinitions } from '../inventory/fixtures';
@@ -27,6 +28,8 @@ export interface Rig {
   client: BungieClient;
   profiles: ProfileService;
   executor: MoveExecutor;
+  /** How often the moves read the selected membership (once per job, plus previews and undo). */
+  membershipReads: number;
   /** Drop the executor like a stopped worker and start a new one that resumes from the journal. */
   restart(): Promise<number>;
   model(): Promise<InventoryModel>;
@@ -72,17 +75,26 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     definitionsFor: async () => defs,
   });
   await profiles.refresh({ force: true, reconcile: true });
-  const deps = createMoveDeps({
-    http: client.http,
-    membership: async () => MEMBERSHIP,
-    profiles,
-    settleMs: options.settleMs ?? 600,
-  });
+  const deps = {
+    ...createMoveDeps({
+      http: client.http,
+      membership: async () => {
+        rig.membershipReads++;
+        return MEMBERSHIP;
+      },
+      sessionEpoch: () => 0,
+      profiles,
+      settleMs: options.settleMs ?? 600,
+    }),
+    journal: dexieJournal(getDb),
+    status: dexieStatus(getDb),
+  };
   const rig: Rig = {
     emu,
     client,
     profiles,
     executor: createMoveExecutor(deps),
+    membershipReads: 0,
     async restart() {
       rig.executor.halt();
       rig.executor = createMoveExecutor(deps);

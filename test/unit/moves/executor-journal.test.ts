@@ -21,6 +21,7 @@ import {
   type JournalData,
   type MoveStatus,
 } from '@/lib/moves/executor';
+import { dexieJournal, dexieStatus } from '@/lib/moves/journal';
 import { loadFixtureModel } from '../inventory/fixtures';
 
 const fixture = loadFixtureModel();
@@ -40,6 +41,8 @@ function world() {
     deps: {} as ExecutorDeps,
   };
   w.deps = {
+    journal: dexieJournal(getDb),
+    status: dexieStatus(getDb),
     account: async () => w.account,
     model: async () => cache,
     patch: async (update: (m: InventoryModel) => InventoryModel) => (cache = update(cache)),

@@ -16,6 +16,7 @@ import {
   type JournalData,
   type MoveStatus,
 } from '@/lib/moves/executor';
+import { dexieJournal, dexieStatus } from '@/lib/moves/journal';
 import { loadFixtureModel } from '../inventory/fixtures';
 
 const fixture = loadFixtureModel();
@@ -43,6 +44,8 @@ function pretendBungie(start: InventoryModel = fixture): Pretend {
       failures.set(p.calls.length + n, { error, applied });
     },
     deps: {
+      journal: dexieJournal(getDb),
+      status: dexieStatus(getDb),
       model: async () => cache,
       patch: async (update) => (cache = update(cache)),
       reconcile: async () => {

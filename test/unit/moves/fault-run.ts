@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/schema';
 import { inventoryDigest } from '@/lib/inventory/apply-step';
-import type { JournalData } from '@/lib/moves/executor';
+import { jobData, type JournalData } from '@/lib/moves/executor';
 import { accountTotals, digestDiff, startRig, type Rig } from './emulator-kit';
 import { faultRule, randomFault, randomIntent, rng, type FaultKind } from './fault-kit';
 
@@ -75,7 +75,7 @@ async function runSequences(rig: Rig, seed: number, count: number): Promise<RunS
     const jobs = await getDb().journal.where('id').aboveOrEqual(firstId).toArray();
     if (inventoryDigest(cache).join('\n') !== inventoryDigest(truth).join('\n')) {
       const diff = digestDiff(cache, truth);
-      const journal = jobs.map((j) => [j.status, (j.data as JournalData).intent, (j.data as JournalData).message]);
+      const journal = jobs.map((j) => [j.status, jobData(j.data, j.status).intents, (j.data as JournalData).message]);
       if (!onlyStackSplits(diff)) expect({ context, journal, ...diff }).toBeUndefined();
       // Same units in the same buckets, split into a different number of stacks: recorded, then resynced so the
       // next sequences start from the truth (see stackSplits in RunStats).
