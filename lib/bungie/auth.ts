@@ -1,29 +1,20 @@
 import { browser } from 'wxt/browser';
+import { accessTokenItem, authStatusItem, refreshTokenItem, type AuthStatus, type StoredToken } from '@/lib/storage/items';
 import type { BuildConfig } from '@/lib/config';
 import type { BungieClient, TokenResponse, TokenSource } from './client';
 import { BungieError, DEAD_GRANT_CODES, LocalCode } from './errors';
 import type { AuthState } from './protocol';
 import { systemClock, type Clock } from './rate-limit';
 
-/** storage.local: the refresh token and its expiry (survives browser restarts, never synced). */
-export const REFRESH_KEY = 'vr.auth.refresh';
+/** storage.local: the refresh token and its expiry (declared in lib/storage/items.ts). */
+export const REFRESH_KEY = refreshTokenItem.name;
 /** storage.session: the access token (memory-backed, gone when the browser closes). */
-export const ACCESS_KEY = 'vr.auth.access';
+export const ACCESS_KEY = accessTokenItem.name;
 /** storage.local: whether someone is signed in and which Bungie.net account; no secrets. */
-export const AUTH_STATUS_KEY = 'vr.auth.status';
+export const AUTH_STATUS_KEY = authStatusItem.name;
 
-export interface StoredToken {
-  token: string;
-  /** ms since the epoch; null when Bungie gave no lifetime. */
-  expiresAt: number | null;
-}
-
+export type { AuthStatus, StoredToken } from '@/lib/storage/items';
 export type { AuthState } from './protocol';
-
-export interface AuthStatus {
-  state: AuthState;
-  bnetMembershipId?: string;
-}
 
 /** Refresh this long before the access token runs out, so a request never leaves with a dying token. */
 export const REFRESH_MARGIN_MS = 60_000;
@@ -77,37 +68,39 @@ export function createAuth(options: AuthOptions): Auth {
   let generation = 0;
 
   async function readStatus(): Promise<AuthStatus> {
-    const status = (await browser.storage.local.get(AUTH_STATUS_KEY))[AUTH_STATUS_KEY] as AuthStatus | undefined;
-    knownState = status?.state ?? 'signed-out';
-    return status ?? { state: 'signed-out' };
+    // A malformed stored status reads as signed out (lib/storage/items.ts logs what it ignored).
+    const status = await authStatusItem.getValue();
+    knownState = status.state;
+    return status;
   }
 
   async function writeStatus(status: AuthStatus) {
     knownState = status.state;
-    await browser.storage.local.set({ [AUTH_STATUS_KEY]: status });
+    await authStatusItem.setValue(status);
     options.onStatusChange?.(status);
   }
 
-  async function readToken(area: 'local' | 'session', key: string): Promise<StoredToken | undefined> {
-    return (await browser.storage[area].get(key))[key] as StoredToken | undefined;
+  /** A stored token of the wrong shape (say, a non-numeric expiry) reads as no token: it never authorises a call. */
+  async function readToken(item: typeof accessTokenItem): Promise<StoredToken | undefined> {
+    return (await item.getValue()) ?? undefined;
   }
 
   async function forgetTokens() {
-    await browser.storage.session.remove(ACCESS_KEY);
-    await browser.storage.local.remove(REFRESH_KEY);
+    await accessTokenItem.removeValue();
+    await refreshTokenItem.removeValue();
   }
 
   async function keep(answer: TokenResponse, from: number) {
     if (from !== generation) throw signInError();
     const now = clock.now();
     const access: StoredToken = { token: answer.access_token, expiresAt: now + answer.expires_in * 1000 };
-    await browser.storage.session.set({ [ACCESS_KEY]: access });
+    await accessTokenItem.setValue(access);
     if (answer.refresh_token) {
       const expiresAt = answer.refresh_expires_in ? now + answer.refresh_expires_in * 1000 : null;
-      await browser.storage.local.set({ [REFRESH_KEY]: { token: answer.refresh_token, expiresAt } });
+      await refreshTokenItem.setValue({ token: answer.refresh_token, expiresAt });
     } else {
       // Public client (Bungie-net/api #24): no refresh token; an older one must not outlive this sign-in.
-      await browser.storage.local.remove(REFRESH_KEY);
+      await refreshTokenItem.removeValue();
     }
   }
 
@@ -130,7 +123,7 @@ export function createAuth(options: AuthOptions): Auth {
 
   async function refreshNow(): Promise<string> {
     const from = generation;
-    const stored = await readToken('local', REFRESH_KEY);
+    const stored = await readToken(refreshTokenItem);
     if (!stored || (stored.expiresAt !== null && stored.expiresAt <= clock.now())) {
       await expire(from);
       throw signInError();
@@ -167,7 +160,7 @@ export function createAuth(options: AuthOptions): Auth {
   function refreshShared(stale: string | undefined): Promise<string> {
     if (refreshing) return refreshing;
     const mine: Promise<string> = (async () => {
-      const current = await readToken('session', ACCESS_KEY);
+      const current = await readToken(accessTokenItem);
       if (current && usable(current) && current.token !== stale) return current.token;
       return refreshNow();
     })().finally(() => {
@@ -181,9 +174,9 @@ export function createAuth(options: AuthOptions): Auth {
     const status = await readStatus();
     if (status.state !== 'signed-in') return null;
     if (refreshing) return refreshing;
-    const access = await readToken('session', ACCESS_KEY);
+    const access = await readToken(accessTokenItem);
     if (access && usable(access)) return access.token;
-    const refresh = await readToken('local', REFRESH_KEY);
+    const refresh = await readToken(refreshTokenItem);
     if (!refresh) {
       // A public client lives one hour: use the token to its last second, then ask for a new sign-in.
       if (access?.expiresAt && access.expiresAt > clock.now()) return access.token;
@@ -195,9 +188,9 @@ export function createAuth(options: AuthOptions): Auth {
 
   async function refreshAfterRejection(rejected: string): Promise<string> {
     if (refreshing) return refreshing;
-    const current = await readToken('session', ACCESS_KEY);
+    const current = await readToken(accessTokenItem);
     if (current && current.token !== rejected) return current.token;
-    if (!refreshing && !(await readToken('local', REFRESH_KEY))) {
+    if (!refreshing && !(await readToken(refreshTokenItem))) {
       await expire();
       throw signInError();
     }

@@ -8,9 +8,9 @@
  * offset = server time − device time at receipt; `serverNow()` is the device clock plus that offset. The offset is
  * kept in storage.session, so a worker restart keeps it; before any answer the device clock is all there is.
  */
-import { browser } from 'wxt/browser';
+import { serverClockItem, type StoredServerClock } from '@/lib/storage/items';
 
-export const SERVER_CLOCK_KEY = 'serverClock';
+export const SERVER_CLOCK_KEY = serverClockItem.name;
 /** A `Date` header names the whole second the answer was made in: its middle is the best estimate. */
 const HALF_SECOND = 500;
 /** A new reading this close to the known offset is rounding and latency: keep the offset, so times do not jitter. */
@@ -18,10 +18,7 @@ const KEEP_WITHIN_MS = 1_500;
 
 export type ServerTimeSource = 'date' | 'minted';
 
-interface Stored {
-  offsetMs: number;
-  source: ServerTimeSource;
-}
+type Stored = StoredServerClock;
 
 export interface ServerClock {
   /** Server time now (ms since epoch); the device clock until Bungie answered once. */
@@ -52,17 +49,6 @@ function mintedOf(body: unknown): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-function isStored(value: unknown): value is Stored {
-  const v = value as Partial<Stored> | undefined;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.offsetMs === 'number' &&
-    Number.isFinite(v.offsetMs) &&
-    (v.source === 'date' || v.source === 'minted')
-  );
-}
-
 export function createServerClock({
   deviceNow = () => Date.now(),
   persist = true,
@@ -73,7 +59,7 @@ export function createServerClock({
   function save() {
     if (!persist || !state) return;
     void Promise.resolve()
-      .then(() => browser.storage.session.set({ [SERVER_CLOCK_KEY]: state }))
+      .then(() => (state ? serverClockItem.setValue(state) : undefined))
       .catch(() => undefined);
   }
 
@@ -100,9 +86,10 @@ export function createServerClock({
       loading ??= (async () => {
         if (!persist) return;
         try {
-          const stored = (await browser.storage.session.get(SERVER_CLOCK_KEY))[SERVER_CLOCK_KEY];
+          // A malformed stored offset reads as none (lib/storage/items.ts): the device clock until the next answer.
+          const stored = await serverClockItem.getValue();
           // A reading taken while loading is newer than the stored one: keep it.
-          if (!state && isStored(stored)) state = { offsetMs: stored.offsetMs, source: stored.source };
+          if (!state && stored) state = { offsetMs: stored.offsetMs, source: stored.source };
         } catch {
           // No storage.session (a test without the extension APIs): the device clock until the first answer.
         }

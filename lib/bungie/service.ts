@@ -1,27 +1,25 @@
-import { browser } from 'wxt/browser';
 import { buildConfig, type BuildConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/schema';
-import { ACTIVE_PROFILE_KEY, POPUP_SNAPSHOT_KEY } from '@/lib/profile/keys';
-import { MOVE_STATUS_KEY } from '@/lib/moves/status';
 import type { HandlerSet } from '@/lib/messages';
-import { accountKey, defaultAccount, fetchAccounts, type DestinyAccount } from './accounts';
+import { accountKey, defaultAccount, fetchAccounts } from './accounts';
 import { createAuth, type Auth } from './auth';
-import { createBungieClient, type BungieClient, type BungieHealth } from './client';
+import { createBungieClient, type BungieClient } from './client';
 import type { AuthMessages, BungieSettingsView, Session } from './messages';
-import { effectiveConfig, loadUserSettings, saveUserSettings, SETTINGS_KEY } from './settings';
+import { effectiveConfig, loadUserSettings, saveUserSettings } from './settings';
+import {
+  ACTIVE_PROFILE_KEY,
+  bungieSettingsItem,
+  healthItem,
+  MOVE_STATUS_KEY,
+  popupSnapshotItem,
+  sessionItem,
+  type StoredSession,
+} from '@/lib/storage/items';
 
-/** storage.local: the user's Destiny accounts and their choice (no secrets). */
-export const SESSION_KEY = 'vr.session';
+/** storage.local: the user's Destiny accounts and their choice (no secrets; declared in lib/storage/items.ts). */
+export const SESSION_KEY = sessionItem.name;
 /** storage.session: Bungie's health as last seen by the client, for the pages' banner. */
-export const HEALTH_KEY = 'vr.bungie.health';
-
-interface StoredSession {
-  bnetMembershipId: string;
-  bungieName: string;
-  accounts: DestinyAccount[];
-  primaryMembershipId?: string;
-  selectedKey?: string;
-}
+export const HEALTH_KEY = healthItem.name;
 
 interface Services {
   client: BungieClient;
@@ -39,10 +37,8 @@ const listeners = new Set<(session: Session) => void>();
 
 async function start(): Promise<Services> {
   config = effectiveConfig(buildConfig(), await loadUserSettings());
-  browser.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && SETTINGS_KEY in changes) {
-      void loadUserSettings().then((user) => (config = effectiveConfig(buildConfig(), user)));
-    }
+  bungieSettingsItem.watch(() => {
+    void loadUserSettings().then((user) => (config = effectiveConfig(buildConfig(), user)));
   });
   const auth: Auth = createAuth({
     client: () => client,
@@ -51,10 +47,9 @@ async function start(): Promise<Services> {
   });
   const client: BungieClient = createBungieClient({ config: () => config, tokens: auth });
   // A worker stopped mid-request leaves "slow" behind; nothing is in flight in a fresh worker.
-  const lastHealth = (await browser.storage.session.get(HEALTH_KEY))[HEALTH_KEY];
-  if (lastHealth === 'slow') await browser.storage.session.set({ [HEALTH_KEY]: 'ok' });
+  if ((await healthItem.getValue()) === 'slow') await healthItem.setValue('ok');
   client.onHealthChange((health) => {
-    void browser.storage.session.set({ [HEALTH_KEY]: health }).then(notify);
+    void healthItem.setValue(health).then(notify);
   });
   return { client, auth };
 }
@@ -73,7 +68,8 @@ export async function getBungieHttp(): Promise<BungieClient> {
 }
 
 async function readStored(): Promise<StoredSession | undefined> {
-  return (await browser.storage.local.get(SESSION_KEY))[SESSION_KEY] as StoredSession | undefined;
+  // A malformed stored list reads as none: the user is asked to pick again after the next account load.
+  return (await sessionItem.getValue()) ?? undefined;
 }
 
 /** The current sign-in state and selected Destiny account, read from storage so it survives worker restarts. */
@@ -86,8 +82,7 @@ export async function getSession(): Promise<Session> {
     accounts.find((a) => accountKey(a) === stored?.selectedKey) ??
     defaultAccount(accounts, stored?.primaryMembershipId) ??
     null;
-  const health =
-    ((await browser.storage.session.get(HEALTH_KEY))[HEALTH_KEY] as BungieHealth | undefined) ?? client.health();
+  const health = (await healthItem.getValue()) ?? client.health();
   return {
     signedIn: status.state === 'signed-in',
     state: status.state,
@@ -132,7 +127,7 @@ async function reloadAccounts(): Promise<Session> {
   const kept = list.accounts.find((a) => accountKey(a) === previous?.selectedKey);
   const chosen = kept ?? defaultAccount(list.accounts, list.primaryMembershipId);
   const stored: StoredSession = { ...list, selectedKey: chosen ? accountKey(chosen) : undefined };
-  await browser.storage.local.set({ [SESSION_KEY]: stored });
+  await sessionItem.setValue(stored);
   await notify();
   return getSession();
 }
@@ -158,14 +153,14 @@ function guardHotSet() {
 async function wipePersonalRows(): Promise<void> {
   const db = getDb();
   await Promise.all([
-    browser.storage.local.remove(SESSION_KEY),
+    sessionItem.removeValue(),
     db.profiles.clear(),
     db.profileResponses.clear(),
     db.journal.clear(),
     db.meta.bulkDelete([ACTIVE_PROFILE_KEY, MOVE_STATUS_KEY]),
     // The hot set is the account's own items: which definitions it holds says what the account owns.
     db.manifestHot.clear(),
-    browser.storage.session.remove(POPUP_SNAPSHOT_KEY),
+    popupSnapshotItem.removeValue(),
   ]);
 }
 
@@ -230,7 +225,7 @@ export const authHandlers: HandlerSet<AuthMessages> = {
       });
     }
     if (stored.selectedKey !== key) epoch++;
-    await browser.storage.local.set({ [SESSION_KEY]: { ...stored, selectedKey: key } });
+    await sessionItem.setValue({ ...stored, selectedKey: key });
     await notify();
     return getSession();
   },

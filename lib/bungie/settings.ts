@@ -1,15 +1,11 @@
-import { browser } from 'wxt/browser';
 import type { BuildConfig } from '@/lib/config';
+import { bungieSettingsItem, type UserBungieSettings } from '@/lib/storage/items';
 
 /** A user's own Bungie application values, entered on the options page; empty fields fall back to the build's. */
-export interface UserBungieSettings {
-  apiKey?: string;
-  clientId?: string;
-  clientSecret?: string;
-}
+export type { UserBungieSettings } from '@/lib/storage/items';
 
 /** storage.local key of the user's overrides (local only: never synced, since it may hold a client secret). */
-export const SETTINGS_KEY = 'vr.bungie.settings';
+export const SETTINGS_KEY = bungieSettingsItem.name;
 
 function clean(settings: UserBungieSettings): UserBungieSettings {
   const out: UserBungieSettings = {};
@@ -20,16 +16,15 @@ function clean(settings: UserBungieSettings): UserBungieSettings {
   return out;
 }
 
-/** Read the user's overrides from storage.local. */
+/** Read the user's overrides from storage.local (malformed stored settings read as none: the build's values apply). */
 export async function loadUserSettings(): Promise<UserBungieSettings> {
-  const stored = (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY] as UserBungieSettings | undefined;
-  return clean(stored ?? {});
+  return clean(await bungieSettingsItem.getValue());
 }
 
 /** Store the user's overrides; blank fields are dropped so the build-time value applies again. */
 export async function saveUserSettings(settings: UserBungieSettings): Promise<UserBungieSettings> {
   const cleaned = clean(settings);
-  await browser.storage.local.set({ [SETTINGS_KEY]: cleaned });
+  await bungieSettingsItem.setValue(cleaned);
   return cleaned;
 }
 

@@ -3,8 +3,8 @@
  * do not bundle the planner and the queue.
  */
 
-/** Meta key of the live move status line the pages show ("2 of 3: moving Ace of Spades to vault"). */
-export const MOVE_STATUS_KEY = 'moveStatus';
+/** Meta key of the live move status line the pages show ("2 of 3: moving Ace of Spades to vault"); declared in lib/storage/items.ts. */
+export { MOVE_STATUS_KEY } from '../storage/items';
 
 export interface MoveStatus {
   jobId: number;

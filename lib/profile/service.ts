@@ -4,7 +4,8 @@ import { getProfile } from '../bungie/endpoints';
 import { liveQuery } from 'dexie';
 import { expireSession, getBungieHttp, getSession, onSessionChange, sessionEpoch } from '../bungie/service';
 import { getDb, type ProfileRow } from '../db/schema';
-import { ACTIVE_PROFILE_KEY, POPUP_SNAPSHOT_KEY } from './keys';
+import { ACTIVE_PROFILE_KEY } from './keys';
+import { popupSnapshotItem } from '../storage/items';
 import { buildInventoryModel } from '../inventory/model';
 import { popupSnapshot } from '../inventory/popup-snapshot';
 import type { DefinitionSource, InventoryModel } from '../inventory/types';
@@ -112,7 +113,7 @@ export function createProfileService(deps: ProfileServiceDeps) {
 
   /** Hand the popup its first screen through storage.session, so it can paint before opening the database. */
   async function publishSnapshot(model: InventoryModel, fetchedAt: number) {
-    await browser.storage.session.set({ [POPUP_SNAPSHOT_KEY]: popupSnapshot(model, fetchedAt) ?? null });
+    await popupSnapshotItem.setValue(popupSnapshot(model, fetchedAt) ?? null);
   }
 
   /** Tell the views which account to show; written only on change, since every write wakes their live queries. */
@@ -314,7 +315,7 @@ export function profileService(): ProfileService {
       onSessionChange((session) => {
         const key = session.state !== 'signed-out' && session.membership ? profileKey(session.membership) : undefined;
         // Another account (or none): the popup's snapshot belongs to the previous one.
-        if (key !== shown) void browser.storage.session.remove(POPUP_SNAPSHOT_KEY);
+        if (key !== shown) void popupSnapshotItem.removeValue();
         if (key && session.signedIn && (key !== shown || !shownSignedIn))
           void refresh({ force: true }).catch(() => undefined);
         shown = key;

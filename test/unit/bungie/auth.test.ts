@@ -320,6 +320,45 @@ describe('Bungie sign-in (auth)', () => {
     expect(local[AUTH_STATUS_KEY]).toEqual({ state: 'signed-out' });
   });
 
+  it.each([
+    ['an expiry kept as a string', { token: 'planted', expiresAt: '9999999999999' }],
+    ['a token that is not a string', { token: { planted: true }, expiresAt: null }],
+    ['garbage', 'planted'],
+  ])('a stored access token with %s never authorises a call: it reads as no token', async (_name, planted) => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const server = tokenServer({ confidential: false });
+    const { auth, profile } = setup(server, { clientSecret: '' });
+    await auth.signIn();
+    await browser.storage.session.set({ [ACCESS_KEY]: planted });
+    // A public client has no refresh token: without a usable access token it needs a new sign-in.
+    await expect(profile()).rejects.toMatchObject({ code: LocalCode.SignInRequired });
+    expect(server.calls.filter((c) => c.path.includes('/Profile/'))).toEqual([]);
+    expect((await auth.status()).state).toBe('expired');
+  });
+
+  it('a malformed stored refresh token is never sent to Bungie', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const server = tokenServer();
+    const { auth, profile } = setup(server);
+    await auth.signIn();
+    await browser.storage.session.remove(ACCESS_KEY);
+    await browser.storage.local.set({ [REFRESH_KEY]: { token: 'planted', expiresAt: 'later' } });
+    await expect(profile()).rejects.toMatchObject({ code: LocalCode.SignInRequired });
+    expect(server.tokenCalls()).toHaveLength(1);
+    expect((await auth.status()).state).toBe('expired');
+  });
+
+  it('a malformed stored sign-in status reads as signed out (no call acts for a user)', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const server = tokenServer();
+    const { auth, profile } = setup(server);
+    await auth.signIn();
+    await browser.storage.local.set({ [AUTH_STATUS_KEY]: { state: 'admin' } });
+    expect(await auth.status()).toEqual({ state: 'signed-out' });
+    await expect(profile()).rejects.toMatchObject({ code: LocalCode.NotSignedIn });
+    expect(server.calls.filter((c) => c.path.includes('/Profile/'))).toEqual([]);
+  });
+
   it('refuses to start without a client id', async () => {
     const { auth, launches } = setup(tokenServer(), { clientId: '' });
     await expect(auth.signIn()).rejects.toMatchObject({ code: LocalCode.NotConfigured });
