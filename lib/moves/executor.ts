@@ -1,96 +1,20 @@
 import { applyStep } from '../inventory/apply-step';
-import {
-  currentIntent,
-  intentSatisfied,
-  stackGoalOf,
-  undoIntents,
-  withOrigins,
-  type Origin,
-  type StackGoal,
-} from '../inventory/move-goals';
+import { currentIntent, intentSatisfied, stackGoalOf, undoIntents, withOrigins } from '../inventory/move-goals';
 import { planMove } from '../inventory/plan-moves';
 import type { MoveIntent, PlanStep } from '../inventory/plan-types';
 import type { InventoryModel } from '../inventory/types';
 import type { HandlerSet } from '../messages';
+import { jobData, jobSentence, type IntentOutcome, type JobData } from './job';
 import type { JobRow, JobState, MoveJournal, StatusWriter } from './journal';
+import { createPatchTrail } from './patch-trail';
 import type { MoveMessages } from './messages';
 import type { MoveStatus } from './status';
 import { answerMayBeLost, describeLocation, failureSentence, successSentence, worthReplanning } from './sentences';
 
 export { MOVE_STATUS_KEY, type MoveStatus } from './status';
+export { jobData, type IntentOutcome, type JobData, type JournalData, type LegacyJobData } from './job';
 export { describeLocation } from './sentences';
 export type { StackGoal } from '../inventory/move-goals';
-
-/** How one intent of a job ended. */
-export interface IntentOutcome {
-  state: 'done' | 'failed';
-  message: string;
-  /** The stack goal it had (undo sends the amount back). */
-  goal?: StackGoal;
-}
-
-/**
- * What the journal keeps for one job, so a worker restart can resume it or say where each item is. A job is a list
- * of intents run in order (a single move is a job of one; a loadout is a job of many).
- */
-export interface JobData {
-  intents: MoveIntent[];
-  /** Index of the intent running now; intents before it have ended (see `outcomes`). */
-  at: number;
-  outcomes: IntentOutcome[];
-  /** Undo jobs are not themselves undoable (undo of undo would bounce items forever). */
-  undo?: boolean;
-  /** The current intent's plan. */
-  steps: PlanStep[];
-  /** Steps of the current plan that succeeded so far. */
-  done: number;
-  /** Steps that succeeded in the intents before the current one (progress counts steps across the job). */
-  stepsBefore: number;
-  /** Every call that succeeded for this job, across re-plans. */
-  calls?: number;
-  /** Where each touched item was before the job (for undo and the failure sentence). */
-  origins: Record<string, Origin>;
-  /** The current intent's stack goal. */
-  goal?: StackGoal;
-  /** The job's sentence once it ended. */
-  message?: string;
-  /** Re-plans of the current intent. */
-  replans: number;
-  /** A finished intent changed more than lock states (the job can be undone). */
-  changed?: boolean;
-}
-
-/** A journal row written before jobs had several intents (one move per row); still read and resumed. */
-export interface LegacyJobData {
-  intent: MoveIntent;
-  undo?: boolean;
-  steps: PlanStep[];
-  done: number;
-  calls?: number;
-  origins: Record<string, Origin>;
-  goal?: StackGoal;
-  message?: string;
-  replans: number;
-}
-
-/** What a journal row's `data` holds: today's shape or the older one-intent shape. */
-export type JournalData = JobData | LegacyJobData;
-
-/** Today's shape of a journal row's data, whichever shape it was written in. */
-export function jobData(data: unknown, status: JobState): JobData {
-  const stored = data as JournalData;
-  if ('intents' in stored) return stored;
-  const { intent, ...rest } = stored;
-  const ended = status === 'done' || status === 'failed';
-  return {
-    ...rest,
-    intents: [intent],
-    at: ended ? 1 : 0,
-    outcomes: ended ? [{ state: status, message: rest.message ?? '', ...(rest.goal ? { goal: rest.goal } : {}) }] : [],
-    stepsBefore: 0,
-    ...(ended && status === 'done' && rest.steps.some((s) => s.action !== 'lock') ? { changed: true } : {}),
-  };
-}
 
 export interface ExecutorDeps {
   /** Where jobs are kept (Dexie in the worker, see ./journal.ts). */
@@ -145,17 +69,6 @@ class Halted extends Error {}
 /** The user signed out or switched accounts while a move ran: it stops before its next call. */
 class AccountChanged extends Error {}
 
-/** The job's one sentence from its intents' outcomes. */
-function jobSentence(outcomes: readonly IntentOutcome[]): string {
-  if (outcomes.length === 1) return outcomes[0].message;
-  const failed = outcomes.filter((o) => o.state === 'failed');
-  if (!failed.length) {
-    return outcomes.length <= 3 ? outcomes.map((o) => o.message).join(' ') : `All ${outcomes.length} moves finished.`;
-  }
-  const done = outcomes.length - failed.length;
-  return `${done} of ${outcomes.length} moves finished. ${failed.map((o) => o.message).join(' ')}`;
-}
-
 /**
  * The worker's one move queue. Each job (one or more intents) is planned by the pure planner, journaled, and run one
  * Bungie call at a time (the client spaces item actions ≥ 0.1 s apart and backs off on throttles). After each
@@ -195,42 +108,12 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     return same;
   }
 
-  // Patches of the cached model trail the calls: while one is being written, the next call is already on its way
-  // (a patch rewrites the whole cached row, which can take longer than Bungie's 0.1 s between calls).
-  const pendingSteps: { step: PlanStep; account?: string }[] = [];
-  let patching: Promise<void> | undefined;
-  let patchFailed = false;
-
-  function queuePatch(step: PlanStep) {
-    pendingSteps.push({ step, account: jobAccount });
-    patching ??= flushPatches().finally(() => (patching = undefined));
-  }
-
-  async function flushPatches() {
-    while (pendingSteps.length && !halted) {
-      const account = pendingSteps[0].account;
-      const n = pendingSteps.findIndex((p) => p.account !== account);
-      const batch = pendingSteps.splice(0, n < 0 ? pendingSteps.length : n).map((p) => p.step);
-      try {
-        await deps.patch((m) => batch.reduce(applyStep, m), account);
-      } catch {
-        // The cache changed under us (a refresh landed mid-plan): the calls succeeded, only the picture is off.
-        patchFailed = true;
-      }
-    }
-  }
-
+  // Patches of the cached model trail the calls (see ./patch-trail.ts).
+  const patches = createPatchTrail(deps.patch, () => halted);
   /** Wait until the cache shows every successful call; true when it could not (the caller reconciles). */
-  async function patchesSettled(): Promise<boolean> {
-    while (patching) await live(patching);
-    return takePatchFailure();
-  }
-
-  function takePatchFailure(): boolean {
-    const failed = patchFailed;
-    patchFailed = false;
-    return failed;
-  }
+  const patchesSettled = () => live(patches.settled());
+  const queuePatch = (step: PlanStep) => patches.add(step, jobAccount);
+  const takePatchFailure = () => patches.takeFailure();
 
   /**
    * The model as the calls so far left it, while the queue keeps running: the next intent plans from it without
