@@ -1,5 +1,7 @@
 import { liveQuery } from 'dexie';
 import { getDb, type VaultRaiderDB } from '../db/schema';
+import { getDefinitions } from './lookup';
+import type { DefinitionTypes, ManifestTable } from './types';
 import { readActive, readStatus, type ActiveManifest, type ManifestStatus } from './state';
 
 export interface ManifestView {
@@ -17,6 +19,17 @@ export function watchManifest(onChange: (view: ManifestView) => void, db: VaultR
     return { active, status };
   }).subscribe({ next: onChange, error: () => undefined });
   return () => subscription.unsubscribe();
+}
+
+/**
+ * Definitions by hash from the active Manifest, for a page (item details: the item, its plugs, stat names). The same
+ * bulk lookup the worker uses, with its per-version cache and the worker's hot set; missing hashes are absent.
+ */
+export function readDefinitions<T extends ManifestTable>(
+  table: T,
+  hashes: readonly number[],
+): Promise<Map<number, DefinitionTypes[T]>> {
+  return getDefinitions(table, hashes);
 }
 
 /** The sentence for a status line: download %, reading, storing, ready, or the failure sentence. */

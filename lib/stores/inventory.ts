@@ -1,11 +1,10 @@
-import type { Subscription } from 'dexie';
 import { defineStore } from 'pinia';
 import { onScopeDispose, ref, shallowRef } from 'vue';
 import { browser } from 'wxt/browser';
 import type { PopupSnapshot } from '../inventory/popup-snapshot';
 import type { InventoryModel } from '../inventory/types';
 import { send } from '../messages';
-import { ACTIVE_PROFILE_KEY, POPUP_SNAPSHOT_KEY } from '../profile/keys';
+import { POPUP_SNAPSHOT_KEY } from '../profile/keys';
 import { userMessage } from '../user-message';
 
 /** Pause before holding the view open again after the worker went away (Chrome stops idle workers). */
@@ -28,7 +27,7 @@ export const useInventoryStore = defineStore('inventory', () => {
   const now = ref(Date.now());
   /** The popup's first screen, handed over by the worker through storage.session (no database needed). */
   const snapshot = shallowRef<PopupSnapshot>();
-  let subscription: Subscription | undefined;
+  let unsubscribe: (() => void) | undefined;
   let opening = false;
   let port: ReturnType<typeof browser.runtime.connect> | undefined;
   /** Whether a view is open (between `open()` and `close()`): then the port is held, and re-held when it drops. */
@@ -44,21 +43,17 @@ export const useInventoryStore = defineStore('inventory', () => {
   }
 
   async function open() {
-    if (subscription || opening) return;
+    if (unsubscribe || opening) return;
     opening = true;
     // Holding this port tells the worker a view is open: it refreshes now and on its alarm while we stay.
     holding = true;
     holdView();
     timer = setInterval(() => (now.value = Date.now()), 1000);
     // Dexie loads on demand, so a view that first paints from the snapshot does not parse it up front.
-    const [{ liveQuery }, { getDb }] = await Promise.all([import('dexie'), import('../db/schema')]);
+    const { watchActiveProfile } = await import('../profile/live');
     if (!opening) return; // closed meanwhile
-    const db = getDb();
-    subscription = liveQuery(async () => {
-      const active = await db.meta.get(ACTIVE_PROFILE_KEY);
-      return typeof active?.value === 'string' ? db.profiles.get(active.value) : undefined;
-    }).subscribe({
-      next(row) {
+    unsubscribe = watchActiveProfile(
+      (row) => {
         loaded.value = true;
         // Live queries fire on any write to what they read; re-rendering the grid for the same model costs frames.
         const seen = `${row?.key}@${row?.fetchedAt}#${row?.revision}`;
@@ -67,11 +62,11 @@ export const useInventoryStore = defineStore('inventory', () => {
         model.value = row?.model;
         fetchedAt.value = row?.fetchedAt;
       },
-      error(e) {
+      (e) => {
         error.value = userMessage(e);
         loaded.value = true;
       },
-    });
+    );
   }
 
   /**
@@ -113,8 +108,8 @@ export const useInventoryStore = defineStore('inventory', () => {
   }
 
   function close() {
-    subscription?.unsubscribe();
-    subscription = undefined;
+    unsubscribe?.();
+    unsubscribe = undefined;
     opening = false;
     holding = false;
     clearTimeout(reconnectTimer);

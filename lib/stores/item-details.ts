@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
 import type { InventoryItem } from '../inventory/types';
-import { getDefinitions } from '../manifest/lookup';
+import { readDefinitions } from '../manifest/live';
 import type { ItemDef } from '../manifest/types';
 
 export interface ItemDetailsView {
@@ -42,13 +42,13 @@ export const useItemDetailsStore = defineStore('itemDetails', () => {
     }
     current.value = { item, stats: [], plugs: [] };
     const plugHashes = (item.sockets ?? []).filter((s) => s.isVisible && s.plugHash).map((s) => s.plugHash);
-    const items = await getDefinitions('InventoryItem', [item.itemHash, ...plugHashes]);
+    const items = await readDefinitions('InventoryItem', [item.itemHash, ...plugHashes]);
     const def = items.get(item.itemHash);
     // Instance stats (component 304) when the profile has them, else the definition's base stats.
     const rawStats = item.stats?.length
       ? item.stats
       : Object.entries(def?.stats ?? {}).map(([statHash, value]) => ({ statHash: Number(statHash), value }));
-    const statDefs = await getDefinitions(
+    const statDefs = await readDefinitions(
       'Stat',
       rawStats.map((s) => s.statHash),
     );

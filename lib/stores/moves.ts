@@ -1,8 +1,7 @@
-import type { Subscription } from 'dexie';
 import { defineStore } from 'pinia';
 import { onScopeDispose, ref, shallowRef } from 'vue';
 import { send } from '../messages';
-import { MOVE_STATUS_KEY, type MoveStatus } from '../moves/status';
+import type { MoveStatus } from '../moves/status';
 import type { MoveIntentMessage, PreviewResult } from '../moves/messages';
 import { userMessage } from '../user-message';
 
@@ -14,17 +13,17 @@ export const useMovesStore = defineStore('moves', () => {
   const status = shallowRef<MoveStatus>();
   const preview = shallowRef<PreviewResult>();
   const error = ref<string>();
-  let subscription: Subscription | undefined;
+  let unsubscribe: (() => void) | undefined;
 
   let watching = false;
   async function watch() {
     if (watching) return;
     watching = true;
-    const [{ liveQuery }, { getDb }] = await Promise.all([import('dexie'), import('../db/schema')]);
-    subscription = liveQuery(() => getDb().meta.get(MOVE_STATUS_KEY)).subscribe({
-      next: (row) => (status.value = row?.value as MoveStatus | undefined),
-      error: (e) => (error.value = userMessage(e)),
-    });
+    const { watchMoveStatus } = await import('../moves/live');
+    unsubscribe = watchMoveStatus(
+      (next) => (status.value = next),
+      (e) => (error.value = userMessage(e)),
+    );
   }
 
   async function run(intent: MoveIntentMessage) {
@@ -55,7 +54,7 @@ export const useMovesStore = defineStore('moves', () => {
     }
   }
 
-  onScopeDispose(() => subscription?.unsubscribe());
+  onScopeDispose(() => unsubscribe?.());
 
   return { status, preview, error, watch, run, showPreview, undo };
 });

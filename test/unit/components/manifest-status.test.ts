@@ -1,11 +1,15 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import ManifestProgress from '@/components/ManifestProgress.vue';
 import ManifestStatus from '@/components/ManifestStatus.vue';
 import { getDb } from '@/lib/db/schema';
 import { describeStatus } from '@/lib/manifest/live';
 import { META_ACTIVE, META_STATUS, type ManifestStatus as Status } from '@/lib/manifest/state';
+
+// Components read through Pinia stores: a fresh store per test, as each page gets its own.
+beforeEach(() => setActivePinia(createPinia()));
 
 const active = {
   version: '2:/p',

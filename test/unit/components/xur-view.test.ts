@@ -1,5 +1,6 @@
 import { mount, flushPromises } from '@vue/test-utils';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import NotificationSettings from '@/components/NotificationSettings.vue';
 import XurView from '@/components/XurView.vue';
@@ -7,6 +8,9 @@ import type { XurViewState } from '@/lib/alerts/messages';
 import { alertHandlers } from '@/lib/alerts/service';
 import { ownedItemHashes, readXurPresence, shapeXurSales } from '@/lib/vendors/xur-sales';
 import { manifestItems, realProfile, XUR_CAPTURES, xurCapture } from '../vendors/fixtures';
+
+// Components read through Pinia stores: a fresh store per test, as each page gets its own.
+beforeEach(() => setActivePinia(createPinia()));
 
 function presentState(file: string): XurViewState {
   const items = manifestItems();
