@@ -6,7 +6,8 @@ import type { Envelope, Handlers, MessageMap, MessageType, Reply } from './messa
 import { movePayloads } from './moves/messages';
 import type { PayloadSchemas } from './message-schema-kit';
 import { profilePayloads } from './profile/messages';
-import { SIDE_PANEL_VIEWS } from './side-panel';
+import { sidePanelPayloads } from './side-panel/messages';
+import { SIDE_PANEL_VIEWS } from './side-panel/views';
 import { userMessage } from './user-message';
 
 /**
@@ -23,6 +24,7 @@ export const messagePayloads: PayloadSchemas<MessageMap> = {
   ...profilePayloads,
   ...movePayloads,
   ...alertPayloads,
+  ...sidePanelPayloads,
 };
 
 /** What `runtime.onMessage` tells about the sender (the part we check). */

@@ -4,7 +4,8 @@ import type { ManifestMessages } from './manifest/messages';
 import type { ProfileMessages } from './profile/messages';
 import type { MoveMessages } from './moves/messages';
 import type { AlertMessages } from './alerts/messages';
-import type { SidePanelView } from './side-panel';
+import type { SidePanelMessages } from './side-panel/messages';
+import type { SidePanelView } from './side-panel/views';
 
 /**
  * The typed request/response map between pages and the service worker. Pages never write the database or talk to
@@ -19,7 +20,13 @@ export interface CoreMessages {
 
 /** Every message: each domain declares its own map next to its service, and they are joined here. */
 export interface MessageMap
-  extends CoreMessages, AuthMessages, ManifestMessages, ProfileMessages, MoveMessages, AlertMessages {}
+  extends CoreMessages,
+    AuthMessages,
+    ManifestMessages,
+    ProfileMessages,
+    MoveMessages,
+    AlertMessages,
+    SidePanelMessages {}
 
 /** Handlers for one domain's messages; the worker joins them into one `Handlers` table. */
 export type HandlerSet<M extends { [K in keyof M]: { req: unknown; res: unknown } }> = {

@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { Handlers } from '@/lib/messages';
 import { createMessageRouter } from '@/lib/message-router';
-import { openSidePanelTab } from '@/lib/side-panel';
+import { openSidePanelOrTab, sidePanelHandlers } from '@/lib/side-panel/open';
 import { authHandlers } from '@/lib/bungie/service';
 import { manifestHandlers, startManifestService } from '@/lib/manifest/service';
 import { alertHandlers, startAlertService } from '@/lib/alerts/service';
@@ -22,7 +22,12 @@ export default defineBackground({
       ...manifestHandlers,
       ...alertHandlers,
       ping: ({ sentAt }) => ({ pong: true, sentAt, workerStartedAt }),
-      openSidePanel: ({ view }) => openSidePanelTab(view),
+      ...sidePanelHandlers,
+      // The popup opens the panel itself (the click's gesture); it asks here only where that failed: a tab.
+      openSidePanel: async ({ view }) => {
+        await openSidePanelOrTab(view);
+        return { ok: true };
+      },
     };
 
     // Only this extension's own pages, only our own handlers, and only payloads their schema accepts.

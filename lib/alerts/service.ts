@@ -3,6 +3,7 @@ import { liveQuery, type Subscription } from 'dexie';
 import { browser } from 'wxt/browser';
 import { serverClock } from '../bungie/server-clock';
 import { getDb, type VaultRaiderDB } from '../db/schema';
+import { openSidePanelOrTab } from '../side-panel/open';
 import type { ItemDef } from '../manifest/types';
 import type { HandlerSet } from '../messages';
 import { userMessage } from '../user-message';
@@ -84,10 +85,6 @@ const SETTINGS_KEY = 'alertSettings';
 export const NOTIFIED_KEY = 'xurNotifiedVisit';
 export const NOTIFICATION_PREFIX = 'xur:';
 const DEFAULT_SETTINGS: AlertSettings = { xurNotifications: true };
-
-interface SidePanelApi {
-  open(options: { windowId: number }): Promise<void>;
-}
 
 export interface AlertService {
   /** Ask Bungie about Xûr now (serialised: concurrent calls run one after another). */
@@ -283,17 +280,8 @@ export function startAlertService(deps: AlertDeps): AlertService {
   }
 
   async function openXurView(notificationId: string): Promise<void> {
-    const sidePanel = (globalThis as { chrome?: { sidePanel?: SidePanelApi } }).chrome?.sidePanel;
-    // sidePanel.open needs the click's user gesture: call it before any await.
-    const opening = sidePanel && windowId !== undefined ? sidePanel.open({ windowId }) : undefined;
-    await browser.storage.session.set({ sidePanelView: 'xur' });
-    let opened = false;
-    if (opening)
-      opened = await opening.then(
-        () => true,
-        () => false,
-      );
-    if (!opened) await browser.tabs.create({ url: browser.runtime.getURL('/sidepanel.html?view=xur') });
+    // The click's user gesture lasts until the first await: the helper opens the panel before it awaits anything.
+    await openSidePanelOrTab('xur', windowId);
     await browser.notifications.clear(notificationId);
   }
 

@@ -15,6 +15,7 @@
 import { storage, type StorageItemKey, type WxtStorageItem } from '@wxt-dev/storage';
 import * as v from 'valibot';
 import type { PopupSnapshot } from '../inventory/popup-snapshot';
+import { SIDE_PANEL_VIEWS, type SidePanelView } from '../side-panel/views';
 
 export interface ValidatedItem<T> {
   /** `local:…` or `session:…` as WXT names it. */
@@ -231,9 +232,6 @@ export const popupSnapshotItem = validatedItem<PopupSnapshot | null>(
   null,
   "the popup's saved first screen",
 );
-
-export const SIDE_PANEL_VIEWS = ['inventory', 'xur'] as const;
-export type SidePanelView = (typeof SIDE_PANEL_VIEWS)[number];
 
 /** storage.session: the view a notification click asks the side panel to open (its URL is fixed); read once. */
 export const sidePanelViewItem = validatedItem<SidePanelView | null>(

@@ -1,9 +1,10 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { send, WorkerError, type Handlers, type MessageType, type Request } from '@/lib/messages';
 import { createMessageRouter, isOwnPage, messagePayloads, type MessageSender } from '@/lib/message-router';
-import { openSidePanelTab, sidePanelUrl } from '@/lib/side-panel';
+import { openSidePanelOrTab, sidePanelHandlers, takeSidePanelView } from '@/lib/side-panel/open';
+import { sidePanelUrl } from '@/lib/side-panel/views';
 
 describe('typed messages', () => {
   beforeEach(() => fakeBrowser.reset());
@@ -45,6 +46,8 @@ const OWN_PAGE: MessageSender = { id: ID, url: `${BASE}popup.html`, origin: `chr
 const CASES: { [T in MessageType]: { good: Request<T>; bad: unknown[] } } = {
   ping: { good: { sentAt: 42 }, bad: [{}, { sentAt: '42' }, { sentAt: Number.NaN }, null, 'ping'] },
   openSidePanel: { good: { view: 'xur' }, bad: [{ view: 'settings' }, { view: 3 }, null] },
+  askSidePanelView: { good: { view: 'xur' }, bad: [{}, { view: 'settings' }, { view: 3 }, null] },
+  takeSidePanelView: { good: {}, bad: [null, 'xur'] },
   authSession: { good: {}, bad: [null, 'x', 7] },
   authSignIn: { good: {}, bad: [null, []] },
   authSignOut: { good: {}, bad: [undefined] },
@@ -233,13 +236,13 @@ describe('openSidePanel opens the view it was asked for', () => {
 
   it('the Xûr tab opens the side panel page on the Xûr view', async () => {
     const create = vi.spyOn(browser.tabs, 'create');
-    await expect(openSidePanelTab('xur')).resolves.toEqual({ ok: true });
+    await expect(openSidePanelOrTab('xur')).resolves.toBe('tab');
     expect(create).toHaveBeenCalledWith({ url: browser.runtime.getURL('/sidepanel.html?view=xur') });
   });
 
   it('without a view it opens the inventory (the page default)', async () => {
     const create = vi.spyOn(browser.tabs, 'create');
-    await openSidePanelTab();
+    await openSidePanelOrTab(undefined);
     expect(create).toHaveBeenCalledWith({ url: sidePanelUrl() });
     expect(sidePanelUrl()).toBe(browser.runtime.getURL('/sidepanel.html'));
   });
@@ -247,7 +250,10 @@ describe('openSidePanel opens the view it was asked for', () => {
   it('through the router: the view argument reaches the tab', async () => {
     const create = vi.spyOn(browser.tabs, 'create');
     const { handlers } = recordingHandlers();
-    handlers.openSidePanel = ({ view }) => openSidePanelTab(view);
+    handlers.openSidePanel = async ({ view }) => {
+      await openSidePanelOrTab(view);
+      return { ok: true };
+    };
     const route = createMessageRouter({
       handlers,
       extensionId: browser.runtime.id,
@@ -258,5 +264,51 @@ describe('openSidePanel opens the view it was asked for', () => {
       { id: browser.runtime.id, url: browser.runtime.getURL('/popup.html') },
     );
     expect(create.mock.calls[0][0].url).toMatch(/\/sidepanel\.html\?view=xur$/);
+  });
+});
+
+describe('one helper opens the side panel, or a tab when it cannot', () => {
+  const withSidePanel = (open: (o: { windowId: number }) => Promise<void>) => {
+    (fakeBrowser as unknown as { sidePanel?: unknown }).sidePanel = { open: vi.fn(open) };
+    return (fakeBrowser as unknown as { sidePanel: { open: ReturnType<typeof vi.fn> } }).sidePanel.open;
+  };
+  beforeEach(() => fakeBrowser.reset());
+  afterEach(() => delete (fakeBrowser as unknown as { sidePanel?: unknown }).sidePanel);
+
+  it('calls sidePanel.open before it awaits anything (the user gesture lasts until the first await)', async () => {
+    const open = withSidePanel(() => Promise.resolve());
+    const create = vi.spyOn(browser.tabs, 'create');
+    const opening = openSidePanelOrTab('xur', 7);
+    expect(open).toHaveBeenCalledWith({ windowId: 7 });
+    await expect(opening).resolves.toBe('panel');
+    expect(create).not.toHaveBeenCalled();
+    // The panel's URL is fixed: it takes the asked view from the worker, once.
+    await expect(takeSidePanelView()).resolves.toBe('xur');
+    await expect(takeSidePanelView()).resolves.toBeUndefined();
+  });
+
+  it('a refused sidePanel.open (no gesture) falls back to the tab on the same view', async () => {
+    withSidePanel(() => Promise.reject(new Error('sidePanel.open() may only be called in response to a user gesture.')));
+    const create = vi.spyOn(browser.tabs, 'create');
+    await expect(openSidePanelOrTab('xur', 7)).resolves.toBe('tab');
+    expect(create).toHaveBeenCalledWith({ url: sidePanelUrl('xur') });
+  });
+
+  it('no known window: the tab, without trying the panel', async () => {
+    const open = withSidePanel(() => Promise.resolve());
+    await expect(openSidePanelOrTab('inventory', undefined)).resolves.toBe('tab');
+    expect(open).not.toHaveBeenCalled();
+  });
+
+  it('the popup asks for a view, the side panel takes it once (pages never write storage)', async () => {
+    await expect(sidePanelHandlers.askSidePanelView({ view: 'xur' })).resolves.toEqual({ ok: true });
+    await expect(sidePanelHandlers.takeSidePanelView({})).resolves.toEqual({ view: 'xur' });
+    await expect(sidePanelHandlers.takeSidePanelView({})).resolves.toEqual({ view: undefined });
+  });
+
+  it('a view kept in storage.session survives a worker restart', async () => {
+    await browser.storage.session.set({ sidePanelView: 'xur' });
+    await expect(takeSidePanelView()).resolves.toBe('xur');
+    expect(await browser.storage.session.get('sidePanelView')).toEqual({});
   });
 });
