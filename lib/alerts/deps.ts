@@ -1,5 +1,6 @@
 import type { DestinyProfileResponse } from 'bungie-api-ts/destiny2';
 import { getPublicVendors } from '../bungie/endpoints';
+import { membershipKey } from '../bungie/protocol';
 import { getBungieHttp, getSession, onSessionChange } from '../bungie/service';
 import { effectiveConfig, loadUserSettings } from '../bungie/settings';
 import { buildConfig, bungieAssetUrl } from '../config';
@@ -28,8 +29,7 @@ export function defaultAlertDeps(): AlertDeps {
     async player() {
       const session = await getSession();
       if (!session.signedIn || !session.membership) return { signedIn: session.signedIn };
-      const { membershipType, membershipId } = session.membership;
-      const key = `${membershipType}:${membershipId}`;
+      const key = membershipKey(session.membership);
       const [row, cached] = await Promise.all([db.profileResponses.get(key), db.profiles.get(key)]);
       return { signedIn: true, profile: row?.profile as DestinyProfileResponse | undefined, model: cached?.model };
     },

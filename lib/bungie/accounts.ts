@@ -2,9 +2,10 @@ import type { DestinyLinkedProfilesResponse } from 'bungie-api-ts/destiny2';
 import type { HttpClient } from 'bungie-api-ts/http';
 import type { UserInfoCard, UserMembershipData } from 'bungie-api-ts/user';
 import { getLinkedProfilesForUser, getMembershipDataForCurrentUser } from './endpoints';
-import { accountKey, type DestinyAccount } from './protocol';
+import { membershipKey, type DestinyAccount } from './protocol';
 
-export { accountKey, type DestinyAccount } from './protocol';
+/** The stable key of an account: the one membership key (lib/bungie/protocol.ts). */
+export { membershipKey as accountKey, type DestinyAccount } from './protocol';
 
 /** The user's Destiny accounts as loaded after sign-in. */
 export interface AccountList {
@@ -54,7 +55,7 @@ export function accountsFrom(data: UserMembershipData, linked?: DestinyLinkedPro
   const lastPlayed = new Map<string, number>();
   for (const profile of linked?.profiles ?? []) {
     const time = Date.parse(profile.dateLastPlayed);
-    if (Number.isFinite(time)) lastPlayed.set(accountKey(profile), time);
+    if (Number.isFinite(time)) lastPlayed.set(membershipKey(profile), time);
   }
   return data.destinyMemberships
     .filter((m: UserInfoCard) => m.crossSaveOverride === 0 || m.crossSaveOverride === m.membershipType)
@@ -72,7 +73,7 @@ export function accountsFrom(data: UserMembershipData, linked?: DestinyLinkedPro
         platform: crossSave ? `Cross Save (${platformName(m.membershipType)})` : platformName(m.membershipType),
         platforms: [...new Set(types.map(platformName))],
         crossSave,
-        dateLastPlayed: lastPlayed.get(accountKey(m)),
+        dateLastPlayed: lastPlayed.get(membershipKey(m)),
       };
     });
 }

@@ -40,9 +40,6 @@ export function membershipKey(membership: MembershipRef): string {
   return `${membership.membershipType}:${membership.membershipId}`;
 }
 
-/** The stable key of an account (the same as `membershipKey`; kept under this name for the account switcher). */
-export const accountKey: (account: MembershipRef) => string = membershipKey;
-
 /** What pages (and other worker services) know about the sign-in. Never holds a token. */
 export interface Session {
   signedIn: boolean;

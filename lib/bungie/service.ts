@@ -1,7 +1,8 @@
 import { buildConfig, type BuildConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/schema';
 import type { HandlerSet } from '@/lib/messages';
-import { accountKey, defaultAccount, fetchAccounts } from './accounts';
+import { defaultAccount, fetchAccounts } from './accounts';
+import { membershipKey } from './protocol';
 import { createAuth, type Auth } from './auth';
 import { createBungieClient, type BungieClient } from './client';
 import type { AuthMessages, BungieSettingsView, Session } from './messages';
@@ -79,7 +80,7 @@ export async function getSession(): Promise<Session> {
   const stored = status.state === 'signed-out' ? undefined : await readStored();
   const accounts = stored?.accounts ?? [];
   const membership =
-    accounts.find((a) => accountKey(a) === stored?.selectedKey) ??
+    accounts.find((a) => membershipKey(a) === stored?.selectedKey) ??
     defaultAccount(accounts, stored?.primaryMembershipId) ??
     null;
   const health = (await healthItem.getValue()) ?? client.health();
@@ -124,9 +125,9 @@ async function reloadAccounts(): Promise<Session> {
   const { client } = await services$();
   const previous = await readStored();
   const list = await fetchAccounts(client.http);
-  const kept = list.accounts.find((a) => accountKey(a) === previous?.selectedKey);
+  const kept = list.accounts.find((a) => membershipKey(a) === previous?.selectedKey);
   const chosen = kept ?? defaultAccount(list.accounts, list.primaryMembershipId);
-  const stored: StoredSession = { ...list, selectedKey: chosen ? accountKey(chosen) : undefined };
+  const stored: StoredSession = { ...list, selectedKey: chosen ? membershipKey(chosen) : undefined };
   await sessionItem.setValue(stored);
   await notify();
   return getSession();
@@ -218,8 +219,8 @@ export const authHandlers: HandlerSet<AuthMessages> = {
   authSignOut: () => signOut(),
   authSelectAccount: async ({ membershipType, membershipId }) => {
     const stored = await readStored();
-    const key = accountKey({ membershipType, membershipId });
-    if (!stored?.accounts.some((a) => accountKey(a) === key)) {
+    const key = membershipKey({ membershipType, membershipId });
+    if (!stored?.accounts.some((a) => membershipKey(a) === key)) {
       throw Object.assign(new Error('unknown account'), {
         userMessage: 'That Destiny account is not on this Bungie.net account.',
       });

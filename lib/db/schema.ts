@@ -56,7 +56,7 @@ export interface MetaRow {
  * response (`profileResponses`) so opening a view reads only the model, not megabytes it never shows.
  */
 export interface ProfileRow {
-  /** `${membershipType}:${membershipId}` */
+  /** The membership key, `membershipKey()` in lib/bungie/protocol.ts (`${membershipType}:${membershipId}`). */
   key: string;
   /** Parsed `responseMintedTimestamp` in ms: an older response never overwrites a newer one. */
   mintedAt: number;
@@ -81,7 +81,7 @@ export interface JournalRow {
   createdAt: number;
   status: 'queued' | 'running' | 'done' | 'failed' | 'interrupted';
   /**
-   * The Destiny account the move acts on (`${membershipType}:${membershipId}`); a row never runs under another one.
+   * The Destiny account the move acts on (its `membershipKey`, lib/bungie/protocol.ts); a row never runs under another one.
    * Not indexed (no schema change): the executor reads the few unfinished rows anyway.
    */
   account?: string;

@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { getProfile } from '../bungie/endpoints';
 import { liveQuery } from 'dexie';
 import { expireSession, getBungieHttp, getSession, onSessionChange, sessionEpoch } from '../bungie/service';
+import { membershipKey } from '../bungie/protocol';
 import { getDb, type ProfileRow } from '../db/schema';
 import { ACTIVE_PROFILE_KEY } from './keys';
 import { popupSnapshotItem } from '../storage/items';
@@ -81,10 +82,8 @@ export interface ProfileServiceDeps {
   now?: () => number;
 }
 
-/** `${membershipType}:${membershipId}` — the cache key of a membership's profile. */
-export function profileKey(m: Membership): string {
-  return `${m.membershipType}:${m.membershipId}`;
-}
+/** The cache key of a membership's profile: the one membership key (lib/bungie/protocol.ts). */
+export { membershipKey as profileKey } from '../bungie/protocol';
 
 /** Parse `responseMintedTimestamp` (ISO) to ms; Bungie: never let an older response overwrite a newer cache. */
 export function mintedAtOf(profile: DestinyProfileResponse): number {
@@ -128,7 +127,7 @@ export function createProfileService(deps: ProfileServiceDeps) {
     const signedOut = { refreshed: false, reason: 'signed-out' } as const;
     const membership = await deps.currentMembership();
     if (!membership || ended()) return signedOut;
-    const key = profileKey(membership);
+    const key = membershipKey(membership);
     const row = await cached(key);
     const age = row ? now() - row.fetchedAt : Infinity;
     // A reconcile (the move executor after a failed call) knows the cache is wrong, so no age makes it fresh enough.
@@ -226,7 +225,7 @@ export function createProfileService(deps: ProfileServiceDeps) {
   async function rebuild(): Promise<boolean> {
     const membership = await deps.currentMembership();
     if (!membership) return false;
-    const key = profileKey(membership);
+    const key = membershipKey(membership);
     const row = await cached(key);
     const response = await db.profileResponses.get(key);
     if (!row || !response) return false;
@@ -313,7 +312,7 @@ export function profileService(): ProfileService {
       let shown: string | undefined;
       let shownSignedIn = false;
       onSessionChange((session) => {
-        const key = session.state !== 'signed-out' && session.membership ? profileKey(session.membership) : undefined;
+        const key = session.state !== 'signed-out' && session.membership ? membershipKey(session.membership) : undefined;
         // Another account (or none): the popup's snapshot belongs to the previous one.
         if (key !== shown) void popupSnapshotItem.removeValue();
         if (key && session.signedIn && (key !== shown || !shownSignedIn))
