@@ -5,6 +5,7 @@ import type {
   DestinyProfileResponse,
 } from 'bungie-api-ts/destiny2';
 import type { BucketDef, ItemDef } from '../manifest/types';
+import { classNameOf } from './class-names';
 import {
   BUCKETS,
   VAULT_ID,
@@ -56,9 +57,6 @@ const TIER_EXOTIC = 6;
 /** BucketCategory.Equippable and BucketScope.Account. */
 const BUCKET_CATEGORY_EQUIPPABLE = 3;
 const BUCKET_SCOPE_ACCOUNT = 1;
-
-/** DestinyClass names, used only when the definitions have no DestinyClassDefinition lookup. */
-const CLASS_NAMES: Record<number, string> = { 0: 'Titan', 1: 'Hunter', 2: 'Warlock' };
 
 export interface BuildModelOptions {
   /** Time the response was received (ms since epoch); stands in for `responseMintedTimestamp` when Bungie omits it. */
@@ -151,7 +149,7 @@ function sortCharacters(characters: DestinyCharacterComponent[]): DestinyCharact
 }
 
 function characterStore(character: DestinyCharacterComponent, defs: DefinitionSource): StoreModel {
-  const className = defs.className?.(character.classType) ?? CLASS_NAMES[character.classType] ?? 'Guardian';
+  const className = defs.className?.(character.classType) ?? classNameOf(character.classType) ?? 'Guardian';
   const buckets: Record<number, string[]> = {};
   for (const hash of GAME_BUCKET_ORDER) {
     if (hash !== BUCKETS.Consumables && hash !== BUCKETS.Modifications) buckets[hash] = [];

@@ -18,13 +18,13 @@ import {
   slotsNeeded,
   type Place,
 } from './plan-capacity';
+import { CLASS_NAMES } from './class-names';
 import type { MoveIntent, PlanOptions, PlanResult, PlanStep } from './plan-types';
 import { BUCKETS, VAULT_ID, type InventoryItem, type InventoryModel, type StoreModel } from './types';
 
 export type { MoveIntent, PlanOptions, PlanResult, PlanStep } from './plan-types';
 
 const VAULT: Place = { storeId: VAULT_ID, bucketHash: BUCKETS.General };
-const CLASS_NAMES: Record<number, string> = { 0: 'Titan', 1: 'Hunter', 2: 'Warlock' };
 /** A move-aside changes the picture; like DIM, give up after a few rounds instead of looping. */
 const MAX_MOVE_ASIDES_PER_BUCKET = 12;
 

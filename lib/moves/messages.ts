@@ -1,23 +1,20 @@
 import * as v from 'valibot';
+import type { MoveIntent } from '../inventory/plan-types';
 import { EMPTY, type PayloadSchemas } from '../message-schema-kit';
 
 /**
- * Page → worker messages for moves. Intents are planned by the pure planner (lib/inventory/plan-moves.ts) and run
+ * Page → worker messages for moves. Intents (the one MoveIntent type, lib/inventory/plan-types.ts) are planned by the pure planner (lib/inventory/plan-moves.ts) and run
  * by the worker's one queue; pages follow progress through Dexie (meta `moveStatus`, table `journal`).
  */
-export type MoveIntentMessage =
-  | { kind: 'move'; itemKey: string; to: string; amount?: number }
-  | { kind: 'equip'; itemKey: string; characterId: string }
-  | { kind: 'pull'; itemKey: string }
-  | { kind: 'lock'; itemKey: string; locked: boolean };
+export type { MoveIntent };
 
 export type PreviewResult = { ok: true; steps: string[]; summary: string } | { ok: false; reason: string };
 
 export interface MoveMessages {
   /** List the steps a move would take, without running it. */
-  previewMove: { req: MoveIntentMessage; res: PreviewResult };
+  previewMove: { req: MoveIntent; res: PreviewResult };
   /** Queue a move; it keeps running after the page closes. */
-  runMove: { req: MoveIntentMessage; res: { jobId: number } };
+  runMove: { req: MoveIntent; res: { jobId: number } };
   /** Move back what the last finished user move moved, where possible. */
   undoLastMove: { req: Record<string, never>; res: { jobId?: number; reason?: string } };
 }
@@ -25,7 +22,7 @@ export interface MoveMessages {
 const itemKey = v.pipe(v.string(), v.nonEmpty(), v.maxLength(200));
 const storeId = v.pipe(v.string(), v.nonEmpty(), v.maxLength(40));
 
-/** A move intent as the worker accepts it: one of the four kinds, nothing else. */
+/** A move intent as the worker accepts it: one of the four kinds, nothing else (checked against MoveIntent below). */
 export const moveIntentSchema = v.variant('kind', [
   v.object({
     kind: v.literal('move'),
@@ -37,6 +34,11 @@ export const moveIntentSchema = v.variant('kind', [
   v.object({ kind: v.literal('pull'), itemKey }),
   v.object({ kind: v.literal('lock'), itemKey, locked: v.boolean() }),
 ]);
+
+/** The schema and the type stay one shape: a schema that accepts anything else fails the typecheck. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaIsMoveIntent: Same<v.InferOutput<typeof moveIntentSchema>, MoveIntent> = true;
+void schemaIsMoveIntent;
 
 /** What the worker accepts for each move message. */
 export const movePayloads: PayloadSchemas<MoveMessages> = {

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { onScopeDispose, ref, shallowRef } from 'vue';
 import { send } from '../messages';
 import type { MoveStatus } from '../moves/status';
-import type { MoveIntentMessage, PreviewResult } from '../moves/messages';
+import type { MoveIntent, PreviewResult } from '../moves/messages';
 import { userMessage } from '../user-message';
 
 /**
@@ -26,7 +26,7 @@ export const useMovesStore = defineStore('moves', () => {
     );
   }
 
-  async function run(intent: MoveIntentMessage) {
+  async function run(intent: MoveIntent) {
     error.value = undefined;
     try {
       return await send('runMove', intent);
@@ -35,7 +35,7 @@ export const useMovesStore = defineStore('moves', () => {
     }
   }
 
-  async function showPreview(intent: MoveIntentMessage) {
+  async function showPreview(intent: MoveIntent) {
     try {
       preview.value = await send('previewMove', intent);
     } catch (e) {

@@ -1,4 +1,5 @@
 import { postmasterWarnings, type PostmasterLevel } from '../inventory/capacity';
+import { classNameOf } from '../inventory/class-names';
 import type { InventoryModel } from '../inventory/types';
 
 /** Lost Items, the per-character postmaster bucket. */
@@ -37,8 +38,6 @@ export interface BadgeDecision {
   title: string;
 }
 
-const CLASS_NAMES: Record<number, string> = { 0: 'Titan', 1: 'Hunter', 2: 'Warlock' };
-
 /**
  * The postmasters that need attention in the inventory model (the one the popup reads): its Lost Items counts and
  * the bucket definition's capacity, judged once by `postmasterWarnings`. No model (signed out, nothing cached) → none.
@@ -49,7 +48,7 @@ export function postmasterAlerts(model: InventoryModel | undefined): PostmasterA
     const store = model.stores.find((s) => s.id === p.storeId);
     return {
       characterId: p.storeId,
-      label: CLASS_NAMES[store?.classType ?? -1] ?? store?.name ?? 'Character',
+      label: classNameOf(store?.classType) ?? store?.name ?? 'Character',
       used: p.used,
       capacity: p.capacity,
       level: p.level as PostmasterAlert['level'],
