@@ -26,7 +26,13 @@ export async function openSidePanelOrTab(view: SidePanelView | undefined, window
   const sidePanel = sidePanelApi();
   let opening: Promise<boolean> | undefined;
   try {
-    opening = sidePanel && windowId !== undefined ? sidePanel.open({ windowId }).then(() => true, () => false) : undefined;
+    opening =
+      sidePanel && windowId !== undefined
+        ? sidePanel.open({ windowId }).then(
+            () => true,
+            () => false,
+          )
+        : undefined;
   } catch {
     opening = undefined; // an API that throws instead of rejecting: the tab below
   }

@@ -288,7 +288,9 @@ describe('one helper opens the side panel, or a tab when it cannot', () => {
   });
 
   it('a refused sidePanel.open (no gesture) falls back to the tab on the same view', async () => {
-    withSidePanel(() => Promise.reject(new Error('sidePanel.open() may only be called in response to a user gesture.')));
+    withSidePanel(() =>
+      Promise.reject(new Error('sidePanel.open() may only be called in response to a user gesture.')),
+    );
     const create = vi.spyOn(browser.tabs, 'create');
     await expect(openSidePanelOrTab('xur', 7)).resolves.toBe('tab');
     expect(create).toHaveBeenCalledWith({ url: sidePanelUrl('xur') });
