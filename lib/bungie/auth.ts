@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { accessTokenItem, authStatusItem, refreshTokenItem, type AuthStatus, type StoredToken } from '@/lib/storage/items';
 import type { BuildConfig } from '@/lib/config';
-import type { BungieClient, TokenResponse, TokenSource } from './client';
+import type { TokenEndpoint, TokenResponse, TokenSource } from './client';
 import { BungieError, DEAD_GRANT_CODES, LocalCode } from './errors';
 import type { AuthState } from './protocol';
 import { systemClock, type Clock } from './rate-limit';
@@ -20,7 +20,11 @@ export type { AuthState } from './protocol';
 export const REFRESH_MARGIN_MS = 60_000;
 
 export interface AuthOptions {
-  client: () => BungieClient;
+  /**
+   * Bungie's OAuth token endpoint: the plain layer of lib/bungie/client.ts (`createBungieTransport`), which needs no
+   * user token, so the provider and the authenticated client that asks it for tokens do not depend on each other.
+   */
+  tokenEndpoint: TokenEndpoint;
   config: () => Promise<BuildConfig> | BuildConfig;
   /** chrome.identity.launchWebAuthFlow by default; tests pass a pretend one. */
   launchWebAuthFlow?: (details: { url: string; interactive: boolean }) => Promise<string | undefined>;
@@ -131,12 +135,10 @@ export function createAuth(options: AuthOptions): Auth {
     const config = await options.config();
     let answer: TokenResponse;
     try {
-      answer = await options
-        .client()
-        .requestToken(
-          { grant_type: 'refresh_token', refresh_token: stored.token, client_id: config.clientId },
-          await clientCredentials(config),
-        );
+      answer = await options.tokenEndpoint.requestToken(
+        { grant_type: 'refresh_token', refresh_token: stored.token, client_id: config.clientId },
+        await clientCredentials(config),
+      );
     } catch (error) {
       if (error instanceof BungieError && DEAD_GRANT_CODES.has(error.code)) {
         await expire(from);
@@ -221,12 +223,10 @@ export function createAuth(options: AuthOptions): Auth {
     const code = answer.get('code');
     if (!code) throw new BungieError({ code: LocalCode.SignInCancelled });
 
-    const tokens = await options
-      .client()
-      .requestToken(
-        { grant_type: 'authorization_code', code, client_id: config.clientId },
-        await clientCredentials(config),
-      );
+    const tokens = await options.tokenEndpoint.requestToken(
+      { grant_type: 'authorization_code', code, client_id: config.clientId },
+      await clientCredentials(config),
+    );
     await keep(tokens, from);
     await writeStatus({ state: 'signed-in', bnetMembershipId: tokens.membership_id });
     return tokens.membership_id;

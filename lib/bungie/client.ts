@@ -34,17 +34,41 @@ export interface TokenSource {
 
 export type { BungieHealth } from './protocol';
 
-export interface BungieClientOptions {
+/** Options of the plain layer: where to talk to, and how long to wait. */
+export interface BungieTransportOptions {
   config: BungieClientConfig | (() => BungieClientConfig);
-  tokens?: TokenSource;
   /** A pretend fetch in tests; the platform fetch otherwise. */
   fetch?: typeof globalThis.fetch;
-  clock?: Clock;
   /** After this long without an answer the client reports `slow` (the "Bungie is slow" banner). */
   slowAfterMs?: number;
   /** Hard timeout for API requests (not for CDN downloads, which report progress instead). */
   timeoutMs?: number;
+}
+
+/** Options of the whole client: the plain layer (given, or built from its options), tokens, throttling. */
+export type BungieClientOptions = (BungieTransportOptions | { transport: BungieTransport }) & {
+  /** The token provider the authenticated layer asks; without one every request goes out with the API key alone. */
+  tokens?: TokenSource;
+  clock?: Clock;
   rateRules?: readonly RateRule[];
+};
+
+/** The OAuth token endpoint as the token provider sees it (the plain layer implements it; no user token involved). */
+export interface TokenEndpoint {
+  /** POST the form to Bungie's OAuth token endpoint; `client` adds HTTP Basic client authentication. */
+  requestToken(form: Record<string, string>, client?: { id: string; secret: string }): Promise<TokenResponse>;
+}
+
+/**
+ * The plain layer: one request out, one answer mapped (envelope → data or BungieError), Bungie's health and clock
+ * observed. No tokens of its own, no queue: the layers above add those.
+ */
+export interface BungieTransport extends TokenEndpoint {
+  /** Send one /Platform request for `path`, with `token` as the bearer when given. */
+  send(request: HttpClientConfig, path: string, token: string | null): Promise<ServerResponse<unknown>>;
+  download: BungieClient['download'];
+  health(): BungieHealth;
+  onHealthChange(listener: (health: BungieHealth) => void): () => void;
 }
 
 /** The OAuth token endpoint's answer (RFC 6749 fields as Bungie sends them). */
@@ -168,19 +192,16 @@ function causeName(error: unknown): string {
 }
 
 /**
- * The one Bungie HTTP client (house style: lib/bungie/client is the only HTTP owner). Bungie rules it obeys:
- * every /Platform request carries `X-API-Key`; the envelope's ErrorCode is the truth (1 = success, even on HTTP 500);
- * an HTTP 5xx without an envelope means Bungie is in trouble; bad-token answers (22, 99, 2111) get one refresh and
- * one retry; item/socket/tracked/loadout actions are spaced per Bungie's published gaps, one in flight per queue;
- * throttle codes trigger an exponential back-off.
+ * Layer 1, the plain HTTP client (house style: lib/bungie/client.ts is the only module that calls fetch). Bungie rules
+ * it obeys: every /Platform request carries `X-API-Key`; the envelope's ErrorCode is the truth (1 = success, even on
+ * HTTP 500); an HTTP 5xx without an envelope means Bungie is in trouble. It also reports Bungie's health ("slow",
+ * "maintenance", "trouble"), feeds the server clock, talks to the OAuth token endpoint for the token provider
+ * (lib/bungie/auth.ts) and streams CDN downloads. It knows nothing of users: a token is whatever the caller passes.
  */
-export function createBungieClient(options: BungieClientOptions): BungieClient {
-  const clock = options.clock ?? systemClock;
+export function createBungieTransport(options: BungieTransportOptions): BungieTransport {
   const slowAfterMs = options.slowAfterMs ?? DEFAULT_SLOW_AFTER_MS;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const readConfig = typeof options.config === 'function' ? options.config : () => options.config as BungieClientConfig;
-  const limiter = createRateLimiter(options.rateRules ?? BUNGIE_RATE_RULES, clock, ARRIVAL_JITTER_MARGIN_MS);
-  const backoff = createBackoff(clock);
   const $fetch = ofetch.create({ retry: 0, ignoreResponseError: true }, options.fetch ? { fetch: options.fetch } : {});
 
   const listeners = new Set<(health: BungieHealth) => void>();
@@ -229,13 +250,12 @@ export function createBungieClient(options: BungieClientOptions): BungieClient {
     return new BungieError({ code: LocalCode.NetworkError, endpoint });
   }
 
-  /** Map an answer to success data or a BungieError, and update health/back-off from it. */
+  /** Map an answer to success data or a BungieError, and update the health from it. */
   function settle(response: FetchResponse<unknown>, endpoint: string): ServerResponse<unknown> {
     const data = readEnvelope(response._data, response.status, endpoint);
     if (data instanceof BungieError) throw data;
     if (data) {
       if (data.ErrorCode === ErrorCode.Success) {
-        backoff.succeeded();
         condition = 'ok';
         return data;
       }
@@ -247,7 +267,6 @@ export function createBungieClient(options: BungieClientOptions): BungieClient {
         throttleSeconds: data.ThrottleSeconds,
         endpoint,
       });
-      if (THROTTLE_CODES.has(error.code)) backoff.throttled(error.throttleSeconds);
       if (error.code === ErrorCode.SystemDisabled) condition = 'maintenance';
       else condition = 'ok';
       throw error;
@@ -262,7 +281,7 @@ export function createBungieClient(options: BungieClientOptions): BungieClient {
     throw new BungieError({ code: LocalCode.HttpError, httpStatus: response.status, endpoint });
   }
 
-  async function sendOnce(request: HttpClientConfig, path: string, token: string | null) {
+  async function send(request: HttpClientConfig, path: string, token: string | null) {
     const { origin, apiKey } = config();
     const headers: Record<string, string> = { 'X-API-Key': apiKey };
     if (token) headers.Authorization = `Bearer ${token}`;
@@ -289,33 +308,6 @@ export function createBungieClient(options: BungieClientOptions): BungieClient {
       publishHealth();
     }
   }
-
-  async function sendWithAuth(request: HttpClientConfig, path: string) {
-    const tokens = options.tokens;
-    // Public endpoints go out with the API key alone; every other call is the user's and never leaves anonymously
-    // (Bungie would answer it with the owner-only components stripped, which must not pass for the user's profile).
-    const needsUser = Boolean(tokens) && !isPublicPath(path);
-    const token = needsUser && tokens ? await tokens.accessToken() : null;
-    if (needsUser && !token) throw tokens!.signInError();
-    try {
-      return await sendOnce(request, path, token);
-    } catch (error) {
-      const badToken = error instanceof BungieError && BAD_ACCESS_TOKEN_CODES.has(error.code);
-      if (!badToken || !tokens) throw error;
-      if (!token) throw tokens.signInError();
-      const fresh = await tokens.refreshAfterRejection(token);
-      return await sendOnce(request, path, fresh);
-    }
-  }
-
-  const http = (async (request: HttpClientConfig) => {
-    const path = toPath(request.url);
-    return limiter.run(path, async () => {
-      const wait = backoff.delayMs();
-      if (wait > 0) await clock.sleep(wait);
-      return sendWithAuth(request, path);
-    });
-  }) as HttpClient;
 
   async function download(
     path: string,
@@ -408,7 +400,7 @@ export function createBungieClient(options: BungieClientOptions): BungieClient {
   }
 
   return {
-    http,
+    send,
     download,
     requestToken,
     health,
@@ -416,6 +408,79 @@ export function createBungieClient(options: BungieClientOptions): BungieClient {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+  };
+}
+
+/** One /Platform request for a path, whoever sends it (the signature each layer takes and gives). */
+type Send = (request: HttpClientConfig, path: string) => Promise<ServerResponse<unknown>>;
+
+/**
+ * Layer 2, authenticated fetch: asks the token provider for the user's token and hands it to the plain layer.
+ * Public endpoints go out with the API key alone; every other call is the user's and never leaves anonymously
+ * (Bungie would answer it with the owner-only components stripped, which must not pass for the user's profile).
+ * A bad-token answer (22, 99, 2111) gets one refresh and one retry.
+ */
+function authenticated(transport: BungieTransport, tokens: TokenSource | undefined): Send {
+  return async (request, path) => {
+    const needsUser = Boolean(tokens) && !isPublicPath(path);
+    const token = needsUser && tokens ? await tokens.accessToken() : null;
+    if (needsUser && !token) throw tokens!.signInError();
+    try {
+      return await transport.send(request, path, token);
+    } catch (error) {
+      const badToken = error instanceof BungieError && BAD_ACCESS_TOKEN_CODES.has(error.code);
+      if (!badToken || !tokens) throw error;
+      if (!token) throw tokens.signInError();
+      const fresh = await tokens.refreshAfterRejection(token);
+      return await transport.send(request, path, fresh);
+    }
+  };
+}
+
+/**
+ * Layer 3, throttling: item/socket/tracked/loadout actions are spaced per Bungie's published gaps, one in flight per
+ * queue (the queue holds the whole call, a token refresh and its retry included); throttle codes trigger an
+ * exponential back-off that every later request waits out, and a success ends it.
+ */
+function throttled(next: Send, clock: Clock, rateRules: readonly RateRule[]): HttpClient {
+  const limiter = createRateLimiter(rateRules, clock, ARRIVAL_JITTER_MARGIN_MS);
+  const backoff = createBackoff(clock);
+  return (async (request: HttpClientConfig) => {
+    const path = toPath(request.url);
+    return limiter.run(path, async () => {
+      const wait = backoff.delayMs();
+      if (wait > 0) await clock.sleep(wait);
+      try {
+        const answer = await next(request, path);
+        backoff.succeeded();
+        return answer;
+      } catch (error) {
+        if (error instanceof BungieError && THROTTLE_CODES.has(error.code)) backoff.throttled(error.throttleSeconds);
+        throw error;
+      }
+    });
+  }) as HttpClient;
+}
+
+/**
+ * The one Bungie client, as DIM layers its own: the plain HTTP client (fetch, envelope, health), wrapped by
+ * authenticated fetch (the token provider's token, one retry), wrapped by throttling (per-path queues, back-off).
+ * The token provider (lib/bungie/auth.ts) talks to the token endpoint through the same plain layer, so tokens and
+ * client do not depend on each other: build the transport, then the provider on it, then the client on both.
+ */
+export function createBungieClient(options: BungieClientOptions): BungieClient {
+  const transport = 'transport' in options ? options.transport : createBungieTransport(options);
+  const http = throttled(
+    authenticated(transport, options.tokens),
+    options.clock ?? systemClock,
+    options.rateRules ?? BUNGIE_RATE_RULES,
+  );
+  return {
+    http,
+    download: transport.download,
+    requestToken: transport.requestToken,
+    health: transport.health,
+    onHealthChange: transport.onHealthChange,
   };
 }
 

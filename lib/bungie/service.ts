@@ -4,7 +4,7 @@ import type { HandlerSet } from '@/lib/messages';
 import { defaultAccount, fetchAccounts } from './accounts';
 import { membershipKey } from './protocol';
 import { createAuth, type Auth } from './auth';
-import { createBungieClient, type BungieClient } from './client';
+import { createBungieClient, createBungieTransport, type BungieClient } from './client';
 import type { AuthMessages, BungieSettingsView, Session } from './messages';
 import { effectiveConfig, loadUserSettings, saveUserSettings } from './settings';
 import {
@@ -41,12 +41,14 @@ async function start(): Promise<Services> {
   bungieSettingsItem.watch(() => {
     void loadUserSettings().then((user) => (config = effectiveConfig(buildConfig(), user)));
   });
+  // Plain layer first; the token provider talks to Bungie's token endpoint through it; the client wraps both.
+  const transport = createBungieTransport({ config: () => config });
   const auth: Auth = createAuth({
-    client: () => client,
+    tokenEndpoint: transport,
     config: () => config,
     onStatusChange: () => void notify(),
   });
-  const client: BungieClient = createBungieClient({ config: () => config, tokens: auth });
+  const client: BungieClient = createBungieClient({ transport, tokens: auth });
   // A worker stopped mid-request leaves "slow" behind; nothing is in flight in a fresh worker.
   if ((await healthItem.getValue()) === 'slow') await healthItem.setValue('ok');
   client.onHealthChange((health) => {

@@ -4,7 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { ACCESS_KEY, AUTH_STATUS_KEY, createAuth, REFRESH_KEY, type Auth } from '@/lib/bungie/auth';
-import { createBungieClient, isPublicPath, type BungieClient } from '@/lib/bungie/client';
+import { createBungieClient, createBungieTransport, isPublicPath, type BungieClient } from '@/lib/bungie/client';
 import { BungieError, LocalCode } from '@/lib/bungie/errors';
 import type { BuildConfig } from '@/lib/config';
 import { envelope, json, pretendFetch, type RecordedCall } from './pretend-fetch';
@@ -61,13 +61,14 @@ function setup(
     const state = new URL(url).searchParams.get('state');
     return `${REDIRECT}?code=code-1&state=${state}`;
   };
+  const transport = createBungieTransport({ config: full, fetch: server.fetch });
   const auth: Auth = createAuth({
-    client: () => client,
+    tokenEndpoint: transport,
     config: () => full,
     launchWebAuthFlow: launch ?? defaultLaunch,
     onStatusChange: (s) => statuses.push(s.state),
   });
-  const client: BungieClient = createBungieClient({ config: full, fetch: server.fetch, tokens: auth });
+  const client: BungieClient = createBungieClient({ transport, tokens: auth });
   const profile = () => getProfile(client.http, { membershipType: 3, destinyMembershipId: '1', components: [100] });
   return { auth, client, launches, statuses, profile };
 }
@@ -357,6 +358,21 @@ describe('Bungie sign-in (auth)', () => {
     expect(await auth.status()).toEqual({ state: 'signed-out' });
     await expect(profile()).rejects.toMatchObject({ code: LocalCode.NotSignedIn });
     expect(server.calls.filter((c) => c.path.includes('/Profile/'))).toEqual([]);
+  });
+
+  it('the token provider runs on the plain layer alone: no client, no thunk back to it', async () => {
+    const server = tokenServer();
+    const full: BuildConfig = { origin: ORIGIN, apiKey: 'k', clientId: '50001', clientSecret: 's' };
+    const auth = createAuth({
+      tokenEndpoint: createBungieTransport({ config: full, fetch: server.fetch }),
+      config: () => full,
+      launchWebAuthFlow: async ({ url }) => `${REDIRECT}?code=c&state=${new URL(url).searchParams.get('state')}`,
+    });
+    await auth.signIn();
+    expect(await auth.accessToken()).toBe('access-1');
+    vi.setSystemTime(Date.now() + 3_600_000);
+    expect(await auth.accessToken()).toBe('access-2');
+    expect(server.calls.map((c) => c.path)).toEqual(['/Platform/App/OAuth/Token/', '/Platform/App/OAuth/Token/']);
   });
 
   it('refuses to start without a client id', async () => {

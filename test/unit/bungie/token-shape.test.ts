@@ -4,7 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { ACCESS_KEY, AUTH_STATUS_KEY, createAuth, REFRESH_KEY, type Auth } from '@/lib/bungie/auth';
-import { createBungieClient, type BungieClient } from '@/lib/bungie/client';
+import { createBungieTransport } from '@/lib/bungie/client';
 import { BungieError, LocalCode } from '@/lib/bungie/errors';
 import type { BuildConfig } from '@/lib/config';
 import { json, pretendFetch } from './pretend-fetch';
@@ -22,11 +22,10 @@ function setup(answers: Record<string, unknown>[]) {
   const config: BuildConfig = { origin: 'http://127.0.0.1:9999', apiKey: 'k', clientId: '50001', clientSecret: 's' };
   const { fetch } = pretendFetch(() => json(answers.shift()));
   const auth: Auth = createAuth({
-    client: () => client,
+    tokenEndpoint: createBungieTransport({ config, fetch }),
     config: () => config,
     launchWebAuthFlow: async ({ url }) => `${REDIRECT}?code=c1&state=${new URL(url).searchParams.get('state')}`,
   });
-  const client: BungieClient = createBungieClient({ config, fetch, tokens: auth });
   return auth;
 }
 

@@ -8,7 +8,7 @@ import type { DestinyComponentType } from 'bungie-api-ts/destiny2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createAuth, type Auth } from '@/lib/bungie/auth';
-import { createBungieClient, type BungieClient } from '@/lib/bungie/client';
+import { createBungieClient, createBungieTransport, type BungieClient } from '@/lib/bungie/client';
 import { getProfile } from '@/lib/bungie/endpoints';
 import type { Clock } from '@/lib/bungie/rate-limit';
 import { getDb } from '@/lib/db/schema';
@@ -45,14 +45,15 @@ async function start(emulator: EmulatorOptions): Promise<World> {
   const fake: Clock = { now: () => clock.t, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
   const emu = await startEmulator({ enforceRateLimit: false, now: () => clock.t, ...emulator });
   const config = { origin: emu.url, apiKey: emu.apiKey, clientId: emu.clientId, clientSecret: emu.clientSecret ?? '' };
+  const transport = createBungieTransport({ config });
   const auth: Auth = createAuth({
-    client: () => client,
+    tokenEndpoint: transport,
     config: () => config,
     clock: fake,
     // The emulator approves at once: follow its redirect to read the code, as chrome.identity would.
     launchWebAuthFlow: async ({ url }) => (await fetch(url, { redirect: 'manual' })).headers.get('location') ?? '',
   });
-  const client: BungieClient = createBungieClient({ config, tokens: auth });
+  const client: BungieClient = createBungieClient({ transport, tokens: auth });
   const partials: number[][] = [];
   const service = createProfileService({
     currentMembership: async () => MEMBERSHIP,
