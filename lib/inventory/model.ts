@@ -6,6 +6,7 @@ import type {
 } from 'bungie-api-ts/destiny2';
 import type { BucketDef, ItemDef } from '../manifest/types';
 import { classNameOf } from './class-names';
+import { PLACEHOLDER_NAMES, placeholderDef } from './placeholder';
 import {
   BUCKETS,
   VAULT_ID,
@@ -229,7 +230,7 @@ function buildItem(raw: DestinyItemComponent, owner: string, equipped: boolean, 
   };
   if (!def || def.redacted) {
     if (!def) ctx.missing.add(raw.itemHash);
-    return placeholderItem(base, raw, def);
+    return placeholderInventoryItem(base, raw, def);
   }
   const damage = itemDamage(def, instance, ctx);
   return {
@@ -260,7 +261,7 @@ function buildItem(raw: DestinyItemComponent, owner: string, equipped: boolean, 
  * An item the Manifest cannot describe. It keeps its real place and count (so capacity stays right) but claims
  * nothing else: not movable, not equippable, no class, no tier.
  */
-function placeholderItem(
+function placeholderInventoryItem(
   base: Omit<
     InventoryItem,
     | 'targetBucketHash'
@@ -282,23 +283,26 @@ function placeholderItem(
   raw: DestinyItemComponent,
   def: ItemDef | undefined,
 ): InventoryItem {
+  const kind = def ? 'classified' : 'missing';
+  const stand = placeholderDef(raw.itemHash, kind, def?.bucketTypeHash ?? raw.bucketHash);
   return {
     ...base,
-    targetBucketHash: def?.bucketTypeHash ?? raw.bucketHash,
+    targetBucketHash: stand.bucketTypeHash,
     maxStackSize: def?.maxStackSize ?? Math.max(1, raw.quantity),
     resolved: false,
-    placeholder: def ? 'classified' : 'missing',
-    name: def ? 'Classified' : 'Unknown item',
+    placeholder: kind,
+    // The kind's name alone (a lookup's missing definition adds the hash to it).
+    name: PLACEHOLDER_NAMES[kind],
     ...(def?.icon ? { icon: def.icon } : {}),
-    itemType: 0,
-    itemSubType: 0,
+    itemType: stand.itemType,
+    itemSubType: stand.itemSubType,
     itemTypeDisplayName: '',
-    tierType: 0,
-    tierTypeName: '',
-    classType: 3,
+    tierType: stand.tierType,
+    tierTypeName: stand.tierTypeName,
+    classType: stand.classType,
     isExotic: false,
-    equippable: false,
-    transferable: false,
+    equippable: stand.equippable,
+    transferable: !stand.nonTransferrable,
     isWeapon: false,
     isArmor: false,
   };

@@ -1,4 +1,5 @@
 import { getDb, type VaultRaiderDB } from '../db/schema';
+import { placeholderDef } from '../inventory/placeholder';
 import type { DefinitionSource } from '../inventory/types';
 import { readActive, type ActiveManifest } from './state';
 import type { BucketDef, DamageTypeDef, DefinitionTypes, ItemDef, ManifestTable } from './types';
@@ -198,33 +199,8 @@ export async function searchItemsByName(prefix: string, limit = 20, db: VaultRai
   return hashes.map((h) => defs.get(h)).filter((d): d is ItemDef => d !== undefined);
 }
 
-/**
- * A stand-in definition for an item we cannot show. Bungie: redacted definitions are unreleased content
- * ("Classified"); hashes with no definition are usually items newer than our Manifest (or deleted ones).
- */
-export function placeholderItem(hash: number, kind: 'missing' | 'classified', bucketTypeHash = 0): ItemDef {
-  return {
-    hash,
-    name: kind === 'classified' ? 'Classified' : `Unknown item ${hash}`,
-    description:
-      kind === 'classified'
-        ? 'Bungie has not revealed this item yet.'
-        : 'This item is not in the item database yet; Vault Raider is checking for an update.',
-    redacted: kind === 'classified',
-    itemTypeDisplayName: kind === 'classified' ? 'Classified' : 'Unknown',
-    itemType: 0,
-    itemSubType: 0,
-    classType: 3,
-    bucketTypeHash,
-    tierType: 0,
-    tierTypeName: '',
-    maxStackSize: 1,
-    isInstanceItem: false,
-    nonTransferrable: true,
-    equippable: false,
-    itemCategoryHashes: [],
-  };
-}
+/** The stand-in definition for an item we cannot show (one home: lib/inventory/placeholder.ts). */
+export { placeholderDef as placeholderItem } from '../inventory/placeholder';
 
 /**
  * Look items up and never come back empty-handed: missing and redacted hashes get a placeholder, and the
@@ -241,10 +217,10 @@ export async function resolveItems(
     const def = found.get(raw);
     if (!def) {
       unresolved.missing.push(raw);
-      items.set(raw, placeholderItem(raw, 'missing'));
+      items.set(raw, placeholderDef(raw, 'missing'));
     } else if (def.redacted) {
       unresolved.classified.push(raw);
-      items.set(raw, { ...placeholderItem(raw, 'classified', def.bucketTypeHash), icon: def.icon });
+      items.set(raw, { ...placeholderDef(raw, 'classified', def.bucketTypeHash), icon: def.icon });
     } else {
       items.set(raw, def);
     }

@@ -1,4 +1,6 @@
 // @vitest-environment node
+import { placeholderItem } from '@/lib/manifest/lookup';
+import { PLACEHOLDER_NAMES, placeholderDef } from '@/lib/inventory/placeholder';
 import { readFileSync } from 'node:fs';
 import type { DestinyItemComponent, DestinyProfileResponse } from 'bungie-api-ts/destiny2';
 import { describe, expect, it } from 'vitest';
@@ -237,6 +239,21 @@ describe('placeholders', () => {
       const store = m.stores.find((s) => s.id === item.owner)!;
       expect(store.buckets[item.bucketHash]).toContain(item.key);
     }
+  });
+
+  it("placeholder items and the lookups' stand-in definitions share one home (lib/inventory/placeholder.ts)", () => {
+    const item = Object.values(m.items).find((i) => i.placeholder === 'missing')!;
+    const def = placeholderDef(item.itemHash, 'missing');
+    expect(placeholderItem).toBe(placeholderDef);
+    expect(def.name).toBe(`${PLACEHOLDER_NAMES.missing} ${item.itemHash}`);
+    expect(item).toMatchObject({
+      name: PLACEHOLDER_NAMES.missing,
+      itemType: def.itemType,
+      classType: def.classType,
+      tierType: def.tierType,
+      equippable: def.equippable,
+      transferable: !def.nonTransferrable,
+    });
   });
 
   it('keeps every item of the original capture, placeholders included (991 items, 25 placeholders)', () => {
