@@ -4,6 +4,7 @@ import { browser } from 'wxt/browser';
 import { send, WorkerError, type Handlers, type MessageType, type Request } from '@/lib/messages';
 import { createMessageRouter, isOwnPage, messagePayloads, type MessageSender } from '@/lib/message-router';
 import { openSidePanelOrTab, sidePanelHandlers, takeSidePanelView } from '@/lib/side-panel/open';
+import { openSidePanel } from '@/lib/side-panel/page';
 import { sidePanelUrl } from '@/lib/side-panel/views';
 
 describe('typed messages', () => {
@@ -312,5 +313,48 @@ describe('one helper opens the side panel, or a tab when it cannot', () => {
     await browser.storage.session.set({ sidePanelView: 'xur' });
     await expect(takeSidePanelView()).resolves.toBe('xur');
     expect(await browser.storage.session.get('sidePanelView')).toEqual({});
+  });
+
+  describe('from the popup (lib/side-panel/page.ts)', () => {
+    /** The worker's side, as the background wires it. */
+    function worker() {
+      const seen: string[] = [];
+      fakeBrowser.runtime.onMessage.addListener(async (message: unknown) => {
+        const { type, payload } = message as { type: string; payload: never };
+        seen.push(type);
+        if (type === 'openSidePanel') {
+          await openSidePanelOrTab((payload as { view?: 'xur' }).view);
+          return { ok: true, data: { ok: true } };
+        }
+        const handler = sidePanelHandlers[type as keyof typeof sidePanelHandlers] as (p: never) => Promise<unknown>;
+        return { ok: true, data: await handler(payload) };
+      });
+      return seen;
+    }
+
+    it('opens the panel itself and leaves the view with the worker; no storage write from the page', async () => {
+      const seen = worker();
+      const open = withSidePanel(() => Promise.resolve());
+      vi.spyOn(browser.windows, 'getCurrent').mockResolvedValue({ id: 7 } as Awaited<
+        ReturnType<typeof browser.windows.getCurrent>
+      >);
+      const set = vi.spyOn(browser.storage.session, 'set');
+      const create = vi.spyOn(browser.tabs, 'create');
+      await expect(openSidePanel('xur')).resolves.toBe('panel');
+      expect(open).toHaveBeenCalledWith({ windowId: 7 });
+      expect(seen).toEqual(['askSidePanelView']);
+      expect(create).not.toHaveBeenCalled();
+      // The only write was the worker's (its handler ran in this same test process): one, of the asked view.
+      expect(set.mock.calls).toEqual([[{ sidePanelView: 'xur' }]]);
+      await expect(takeSidePanelView()).resolves.toBe('xur');
+    });
+
+    it('no side panel: the worker opens the view as a tab', async () => {
+      const seen = worker();
+      const create = vi.spyOn(browser.tabs, 'create');
+      await expect(openSidePanel('xur')).resolves.toBe('tab');
+      expect(seen).toEqual(['openSidePanel']);
+      expect(create).toHaveBeenCalledWith({ url: sidePanelUrl('xur') });
+    });
   });
 });
