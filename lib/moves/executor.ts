@@ -6,6 +6,7 @@ import type { InventoryModel } from '../inventory/types';
 import type { HandlerSet } from '../messages';
 import { jobData, jobSentence, type IntentOutcome, type JobData } from './job';
 import type { JobRow, JobState, MoveJournal, StatusWriter } from './journal';
+import { createJobAccount } from './job-account';
 import { createPatchTrail } from './patch-trail';
 import type { MoveMessages } from './messages';
 import type { MoveStatus } from './status';
@@ -90,29 +91,15 @@ export function createMoveExecutor(deps: ExecutorDeps) {
   /** When this executor last finished a job: a queue that keeps moving does not let its tail expire. */
   let lastProgressAt: number | undefined;
   /** The account of the job running now (its calls, patches and status writes belong to it). */
-  let jobAccount: string | undefined;
-  /** The session epoch the job's account was read under. */
-  let jobEpoch: unknown;
-
-  async function currentAccount(): Promise<string | undefined> {
-    return deps.account ? deps.account() : undefined;
-  }
-
-  /** False once the user signed out or switched away from the running job's account. */
-  async function stillJobAccount(): Promise<boolean> {
-    if (!deps.account) return true;
-    if (deps.sessionEpoch && deps.sessionEpoch() === jobEpoch) return true;
-    const epoch = deps.sessionEpoch?.();
-    const same = (await deps.account()) === jobAccount;
-    if (same) jobEpoch = epoch;
-    return same;
-  }
+  const jobAccount = createJobAccount(deps);
+  const currentAccount = async () => (await jobAccount.read()).account;
+  const stillJobAccount = () => jobAccount.stillCurrent();
 
   // Patches of the cached model trail the calls (see ./patch-trail.ts).
   const patches = createPatchTrail(deps.patch, () => halted);
   /** Wait until the cache shows every successful call; true when it could not (the caller reconciles). */
   const patchesSettled = () => live(patches.settled());
-  const queuePatch = (step: PlanStep) => patches.add(step, jobAccount);
+  const queuePatch = (step: PlanStep) => patches.add(step, jobAccount.current);
   const takePatchFailure = () => patches.takeFailure();
 
   /**
@@ -161,7 +148,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
       replans: 0,
     };
     const account = await currentAccount();
-    if (deps.account && !account)
+    if (jobAccount.tracked && !account)
       throw Object.assign(new Error('signed out'), { userMessage: 'Sign in with Bungie first.' });
     const id = await journal.add({ createdAt: now(), status: 'queued', account, data });
     kick();
@@ -182,16 +169,14 @@ export function createMoveExecutor(deps: ExecutorDeps) {
         if (!job) break;
         const data = jobData(job.data, job.status);
         // The membership is read once per job; before each call only the session epoch is compared.
-        const epoch = deps.sessionEpoch?.();
-        const account = await live(currentAccount());
+        const selected = await live(jobAccount.read());
         // Signed out: nothing runs (sign-out wipes the journal); the next sign-in's executor decides.
-        if (deps.account && !account) break;
-        if (job.account !== account) {
+        if (jobAccount.tracked && !selected.account) break;
+        if (job.account !== selected.account) {
           await expireJob(job.id, data, OTHER_ACCOUNT_SENTENCE, false);
           continue;
         }
-        jobAccount = account;
-        jobEpoch = epoch;
+        jobAccount.begin(selected);
         const waitedSince = Math.max(job.createdAt, lastProgressAt ?? -Infinity);
         if (job.status !== 'running' && now() - waitedSince > QUEUED_MOVE_MAX_AGE_MS) {
           await expireJob(job.id, data, EXPIRED_MOVE_SENTENCE, true);
@@ -269,7 +254,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     await patchesSettled();
     for (let attempt = 0; attempt < RECONCILE_ATTEMPTS; attempt++) {
       try {
-        const model = await deps.reconcile(jobAccount);
+        const model = await deps.reconcile(jobAccount.current);
         if (model) return model;
       } catch {
         // The next attempt waits a little longer; the client's back-off covers throttles.
@@ -294,7 +279,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
 
   async function runIntent(id: number, data: JobData, resumed: boolean): Promise<Omit<IntentOutcome, 'goal'>> {
     const intent = data.intents[data.at];
-    let model = resumed ? await live(readTruth()) : (current ?? (await live(deps.model(jobAccount))));
+    let model = resumed ? await live(readTruth()) : (current ?? (await live(deps.model(jobAccount.current))));
     current = undefined;
     if (!model) {
       return failed(
@@ -333,7 +318,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
         });
         if (!(await live(stillJobAccount()))) throw new AccountChanged();
         try {
-          await live(deps.runStep(step, jobAccount));
+          await live(deps.runStep(step, jobAccount.current));
         } catch (error) {
           if (error instanceof Halted) throw error;
           failure = error;
