@@ -37,6 +37,11 @@ const pageImportWalls = [
     regex: '(^|/)manifest/(?!(live|messages|types)(\\.ts)?$)',
     message: 'Of lib/manifest, pages use only live.ts (the read API), messages.ts and types.ts.',
   },
+  {
+    regex: '(^|/)session/(?!messages(\\.ts)?$)',
+    message:
+      'The session lives in the worker: pages use its messages (lib/session/messages.ts) and lib/bungie/protocol.ts.',
+  },
 ];
 
 /** Components show what a store holds; only stores (and the page entrypoints) talk to the worker. */
@@ -54,14 +59,21 @@ const pageSyntaxWalls = [
     message: 'The service worker is the only writer: send a message (lib/messages.ts) instead of writing storage.',
   },
   {
+    // The same through a declared storage item (lib/storage/items.ts).
+    selector: 'CallExpression[callee.property.name=/^(setValue|removeValue|setMeta|removeMeta)$/]',
+    message: 'The service worker is the only writer: send a message (lib/messages.ts) instead of writing storage.',
+  },
+  {
     // no-restricted-imports does not see `import()`: the same walls for lazy imports.
     selector: 'ImportExpression[source.value=/^dexie$|(^|\\/)db(\\/|$)/]',
     message:
       'Pages read through a store and a live-query API (lib/manifest/live.ts, lib/profile/live.ts), never the database.',
   },
   {
-    selector: 'ImportExpression[source.value=/(^|\\/)bungie\\/(?!protocol)|(^|\\/)manifest\\/(?!live|messages|types)/]',
-    message: 'Pages import only lib/bungie/protocol.ts and lib/manifest/{live,messages,types}.ts of those folders.',
+    selector:
+      'ImportExpression[source.value=/(^|\\/)bungie\\/(?!protocol)|(^|\\/)manifest\\/(?!live|messages|types)|(^|\\/)session\\/(?!messages)/]',
+    message:
+      'Pages import only lib/bungie/protocol.ts, lib/manifest/{live,messages,types}.ts and lib/session/messages.ts of those folders.',
   },
 ];
 
@@ -139,10 +151,12 @@ export default tseslint.config(
                 '**/bungie',
                 '**/bungie/**',
                 '**/manifest/lookup*',
+                '**/session',
+                '**/session/**',
                 '**/stores/**',
                 '**/messages',
               ],
-              message: 'Pure code only: no lib/db, lib/bungie, lib/manifest/lookup, stores or messages.',
+              message: 'Pure code only: no lib/db, lib/bungie, lib/session, lib/manifest/lookup, stores or messages.',
             },
           ],
         },

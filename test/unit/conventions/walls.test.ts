@@ -119,6 +119,34 @@ const WALLS: { wall: string; refused: Case[]; allowed: Case[] }[] = [
     ],
   },
   {
+    wall: 'the session lives in the worker: pages use only lib/session/messages.ts of it',
+    refused: [
+      [
+        'store',
+        'lib/stores/sample.ts',
+        "import { getSession } from '../session/session';\nexport const g = getSession;\n",
+      ],
+      [
+        'component',
+        'components/SampleView.vue',
+        vue("import { wipePersonalData } from '@/lib/session/wipe';\nvoid wipePersonalData;"),
+      ],
+      ['store, lazily', 'lib/stores/sample.ts', "export const load = () => import('../session/services');\n"],
+    ],
+    allowed: [
+      [
+        'store',
+        'lib/stores/sample.ts',
+        "import type { AuthMessages } from '../session/messages';\nexport type A = AuthMessages;\n",
+      ],
+      [
+        'the session store',
+        'lib/stores/sample.ts',
+        "import { useSessionStore } from './session';\nexport const u = useSessionStore;\n",
+      ],
+    ],
+  },
+  {
     wall: 'components ask through a store, never send() themselves',
     refused: [
       [
@@ -158,6 +186,11 @@ const WALLS: { wall: string; refused: Case[]; allowed: Case[] }[] = [
         'lib/stores/sample.ts',
         "import { browser } from 'wxt/browser';\nexport const w = () => browser.storage.local.clear();\n",
       ],
+      [
+        'store, through a storage item',
+        'lib/stores/sample.ts',
+        "import { sidePanelViewItem } from '../storage/items';\nexport const w = () => sidePanelViewItem.setValue('xur');\n",
+      ],
     ],
     allowed: [
       [
@@ -175,6 +208,11 @@ const WALLS: { wall: string; refused: Case[]; allowed: Case[] }[] = [
   {
     wall: 'lib/inventory and lib/vendors import nothing from lib/bungie, lib/manifest/lookup or lib/db',
     refused: [
+      [
+        'inventory',
+        'lib/inventory/sample.ts',
+        "import { getSession } from '../session/session';\nexport const g = getSession;\n",
+      ],
       [
         'inventory',
         'lib/inventory/sample.ts',
