@@ -41,7 +41,7 @@ const network = vi.fn(async (input: RequestInfo | URL) => {
 
 /** Fire `runtime.onMessage` as Chrome does; the router's answer (undefined: no answer). */
 async function message(msg: unknown, sender: object = OWN_PAGE()): Promise<unknown> {
-  const answers = await fakeBrowser.runtime.onMessage.trigger(msg, sender as never, () => undefined);
+  const answers = await fakeBrowser.runtime.onMessage.trigger(msg, sender as never);
   const given = answers.filter((a) => a !== undefined);
   expect(given.length).toBeLessThanOrEqual(1);
   return given[0];

@@ -335,9 +335,7 @@ describe('one helper opens the side panel, or a tab when it cannot', () => {
     it('opens the panel itself and leaves the view with the worker; no storage write from the page', async () => {
       const seen = worker();
       const open = withSidePanel(() => Promise.resolve());
-      vi.spyOn(browser.windows, 'getCurrent').mockResolvedValue({ id: 7 } as Awaited<
-        ReturnType<typeof browser.windows.getCurrent>
-      >);
+      vi.spyOn(browser.windows, 'getCurrent').mockResolvedValue({ id: 7 } as never);
       const set = vi.spyOn(browser.storage.session, 'set');
       const create = vi.spyOn(browser.tabs, 'create');
       await expect(openSidePanel('xur')).resolves.toBe('panel');
