@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { alertPayloads } from './alerts/messages';
-import { authPayloads } from './bungie/messages';
+import { authPayloads } from './session/messages';
 import { manifestPayloads } from './manifest/messages';
 import type { Envelope, Handlers, MessageMap, MessageType, Reply } from './messages';
 import { movePayloads } from './moves/messages';

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type { AuthMessages } from './bungie/messages';
+import type { AuthMessages } from './session/messages';
 import type { ManifestMessages } from './manifest/messages';
 import type { ProfileMessages } from './profile/messages';
 import type { MoveMessages } from './moves/messages';

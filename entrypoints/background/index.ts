@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import type { Handlers } from '@/lib/messages';
 import { createMessageRouter } from '@/lib/message-router';
 import { openSidePanelOrTab, sidePanelHandlers } from '@/lib/side-panel/open';
-import { authHandlers } from '@/lib/bungie/service';
+import { authHandlers } from '@/lib/session/session';
 import { manifestHandlers, startManifestService } from '@/lib/manifest/service';
 import { alertHandlers, startAlertService } from '@/lib/alerts/service';
 import { defaultAlertDeps } from '@/lib/alerts/deps';

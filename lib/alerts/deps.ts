@@ -1,7 +1,7 @@
 import type { DestinyProfileResponse } from 'bungie-api-ts/destiny2';
 import { getPublicVendors } from '../bungie/endpoints';
 import { membershipKey } from '../bungie/protocol';
-import { getBungieHttp, getSession, onSessionChange } from '../bungie/service';
+import { getBungieHttp, getSession, onSessionChange } from '../session/session';
 import { effectiveConfig, loadUserSettings } from '../bungie/settings';
 import { buildConfig, bungieAssetUrl } from '../config';
 import { getDb } from '../db/schema';

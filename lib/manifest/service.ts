@@ -1,6 +1,6 @@
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
 import { browser } from 'wxt/browser';
-import { getBungieHttp } from '../bungie/service';
+import { getBungieHttp } from '../session/services';
 import { getDb, type VaultRaiderDB } from '../db/schema';
 import type { HandlerSet } from '../messages';
 import { onBulkItemLookup, onUnresolvedHashes, rememberHotItems } from './lookup';

@@ -1,5 +1,5 @@
 import type { HttpClient } from 'bungie-api-ts/http';
-import { getBungieHttp, getSession, onSessionChange, sessionEpoch } from '../bungie/service';
+import { getBungieHttp, getSession, onSessionChange, sessionEpoch } from '../session/session';
 import { getDb } from '../db/schema';
 import type { HandlerSet } from '../messages';
 import { profileService, type ProfileService } from '../profile/service';

@@ -2,7 +2,7 @@ import type { DestinyComponentType, DestinyProfileResponse } from 'bungie-api-ts
 import { browser } from 'wxt/browser';
 import { getProfile } from '../bungie/endpoints';
 import { liveQuery } from 'dexie';
-import { expireSession, getBungieHttp, getSession, onSessionChange, sessionEpoch } from '../bungie/service';
+import { expireSession, getBungieHttp, getSession, onSessionChange, sessionEpoch } from '../session/session';
 import { membershipKey } from '../bungie/protocol';
 import { getDb, type ProfileRow } from '../db/schema';
 import { ACTIVE_PROFILE_KEY } from './keys';
@@ -73,7 +73,7 @@ export interface ProfileServiceDeps {
   /** Hook for the worker wiring: subscribe to sign-in and Manifest changes. */
   onStart?(api: { refresh(opts?: { force?: boolean }): Promise<unknown>; rebuild(): Promise<boolean> }): void;
   /**
-   * The session epoch (lib/bungie/service): when it moved between the start of a refresh and one of its writes, the
+   * The session epoch (lib/session/epoch.ts): when it moved between the start of a refresh and one of its writes, the
    * user signed out or switched accounts meanwhile, and the answer is dropped.
    */
   epoch?(): number;

@@ -1,11 +1,11 @@
 import type { DestinyLinkedProfilesResponse } from 'bungie-api-ts/destiny2';
 import type { HttpClient } from 'bungie-api-ts/http';
 import type { UserInfoCard, UserMembershipData } from 'bungie-api-ts/user';
-import { getLinkedProfilesForUser, getMembershipDataForCurrentUser } from './endpoints';
-import { membershipKey, type DestinyAccount } from './protocol';
+import { getLinkedProfilesForUser, getMembershipDataForCurrentUser } from '../bungie/endpoints';
+import { membershipKey, type DestinyAccount } from '../bungie/protocol';
 
 /** The stable key of an account: the one membership key (lib/bungie/protocol.ts). */
-export { membershipKey as accountKey, type DestinyAccount } from './protocol';
+export { membershipKey as accountKey, type DestinyAccount } from '../bungie/protocol';
 
 /** The user's Destiny accounts as loaded after sign-in. */
 export interface AccountList {

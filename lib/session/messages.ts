@@ -1,9 +1,9 @@
 import * as v from 'valibot';
 import type { PayloadSchemas } from '../message-schema-kit';
 import { EMPTY, settingText } from '../message-schema-kit';
-import type { BungieSettingsInput, BungieSettingsView, Session } from './protocol';
+import type { BungieSettingsInput, BungieSettingsView, Session } from '../bungie/protocol';
 
-export type { BungieSettingsInput, BungieSettingsView, Session } from './protocol';
+export type { BungieSettingsInput, BungieSettingsView, Session } from '../bungie/protocol';
 
 /**
  * Page → worker messages for sign-in, sign-out, accounts, user settings. Each entry is `name: { req: …; res: … }`;

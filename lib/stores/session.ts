@@ -5,7 +5,7 @@ import type { BungieSettingsInput, BungieSettingsView, DestinyAccount, Session }
 import { send, WorkerError } from '@/lib/messages';
 import { userMessage } from '@/lib/user-message';
 
-/** Storage keys the worker writes when the session changes (lib/bungie/service.ts, lib/bungie/auth.ts). */
+/** Storage keys the worker writes when the session changes (lib/session/session.ts, lib/bungie/auth.ts). */
 const WATCHED_LOCAL = ['vr.session', 'vr.auth.status'];
 const WATCHED_SESSION = ['vr.bungie.health'];
 

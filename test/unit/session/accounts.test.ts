@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { DestinyLinkedProfilesResponse } from 'bungie-api-ts/destiny2';
 import type { UserMembershipData } from 'bungie-api-ts/user';
 import { describe, expect, it } from 'vitest';
-import { accountKey, accountsFrom, bungieName, defaultAccount, platformName } from '@/lib/bungie/accounts';
+import { accountKey, accountsFrom, bungieName, defaultAccount, platformName } from '@/lib/session/accounts';
 
 const dir = '/work/shared/fixtures/bungie/responses';
 const load = (file: string) => JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as DestinyLinkedProfilesResponse;

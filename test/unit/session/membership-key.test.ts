@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accountKey } from '@/lib/bungie/accounts';
+import { accountKey } from '@/lib/session/accounts';
 import { membershipKey } from '@/lib/bungie/protocol';
 import { profileKey } from '@/lib/profile/service';
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
-import { envelope, json, pretendFetch } from './pretend-fetch';
+import { envelope, json, pretendFetch } from '../bungie/pretend-fetch';
 
 const linked = JSON.parse(
   readFileSync('/work/shared/fixtures/bungie/responses/GetLinkedProfiles.dim-ace-accounts-2021-10.json', 'utf8'),
@@ -44,7 +44,7 @@ function bungie() {
 
 async function loadService() {
   vi.resetModules();
-  return import('@/lib/bungie/service');
+  return import('@/lib/session/session');
 }
 
 describe('the worker’s Bungie service', () => {
