@@ -3,6 +3,7 @@ import { liveQuery, type Subscription } from 'dexie';
 import { browser } from 'wxt/browser';
 import { serverClock } from '../bungie/server-clock';
 import { getDb, type VaultRaiderDB } from '../db/schema';
+import { alertSettingsItem, xurNotifiedItem } from '../storage/items';
 import { openSidePanelOrTab } from '../side-panel/open';
 import type { ItemDef } from '../manifest/types';
 import type { HandlerSet } from '../messages';
@@ -80,11 +81,9 @@ const SETTLE_MS = 60_000;
 const CHECK_PERIOD_MINUTES = 60;
 const RETRY_MINUTES = 5;
 const CACHE_KEY = 'xur';
-const SETTINGS_KEY = 'alertSettings';
 /** storage.local: the visit id already announced, so restarts of the worker never announce it again. */
-export const NOTIFIED_KEY = 'xurNotifiedVisit';
+export const NOTIFIED_KEY = xurNotifiedItem.name;
 export const NOTIFICATION_PREFIX = 'xur:';
-const DEFAULT_SETTINGS: AlertSettings = { xurNotifications: true };
 
 export interface AlertService {
   /** Ask Bungie about Xûr now (serialised: concurrent calls run one after another). */
@@ -100,10 +99,9 @@ export interface AlertService {
 
 let current: AlertService | undefined;
 
-/** Read the alert settings from storage.local; missing keys fall back to notifications on. */
+/** Read the alert settings from storage.local; missing keys (or a malformed value) fall back to notifications on. */
 export async function readAlertSettings(): Promise<AlertSettings> {
-  const stored = (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY] as Partial<AlertSettings> | undefined;
-  return { ...DEFAULT_SETTINGS, ...stored };
+  return alertSettingsItem.getValue();
 }
 
 /**
@@ -202,7 +200,7 @@ export function startAlertService(deps: AlertDeps): AlertService {
 
   async function notifyOnce(visitId: string, departsAt: number, sales: RawSale[]): Promise<void> {
     if (!(await readAlertSettings()).xurNotifications) return;
-    const notified = (await browser.storage.local.get(NOTIFIED_KEY))[NOTIFIED_KEY];
+    const notified = await xurNotifiedItem.getValue();
     if (notified === visitId) return;
     const { profile } = await deps.player();
     const rows = await shapeRows(sales, profile);
@@ -223,7 +221,7 @@ export function startAlertService(deps: AlertDeps): AlertService {
       message,
       contextMessage: `Until ${new Date(departsAt).toUTCString().replace(':00 GMT', ' UTC')}`,
     });
-    await browser.storage.local.set({ [NOTIFIED_KEY]: visitId });
+    await xurNotifiedItem.setValue(visitId);
   }
 
   async function runCheck(): Promise<XurViewState> {
@@ -347,7 +345,7 @@ export const alertHandlers: HandlerSet<AlertMessages> = {
   getAlertSettings: () => readAlertSettings(),
   setAlertSettings: async (patch) => {
     const next = { ...(await readAlertSettings()), ...patch };
-    await browser.storage.local.set({ [SETTINGS_KEY]: next });
+    await alertSettingsItem.setValue(next);
     return next;
   },
 };
