@@ -4,7 +4,7 @@ import { browser } from 'wxt/browser';
 import type { PopupSnapshot } from '../inventory/popup-snapshot';
 import type { InventoryModel } from '../inventory/types';
 import { send } from '../messages';
-import { POPUP_SNAPSHOT_KEY } from '../profile/keys';
+import { popupSnapshotItem } from '../storage/items';
 import { userMessage } from '../user-message';
 
 /** Pause before holding the view open again after the worker went away (Chrome stops idle workers). */
@@ -38,8 +38,8 @@ export const useInventoryStore = defineStore('inventory', () => {
   let shown: string | undefined;
 
   async function loadSnapshot() {
-    const stored = (await browser.storage.session.get(POPUP_SNAPSHOT_KEY))[POPUP_SNAPSHOT_KEY] as PopupSnapshot | null;
-    snapshot.value = stored ?? undefined;
+    // A malformed snapshot reads as none: the popup waits for the model instead.
+    snapshot.value = (await popupSnapshotItem.getValue()) ?? undefined;
   }
 
   async function open() {

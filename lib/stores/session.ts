@@ -1,13 +1,12 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { browser } from 'wxt/browser';
+import { authStatusItem, healthItem, sessionItem } from '@/lib/storage/items';
 import type { BungieSettingsInput, BungieSettingsView, DestinyAccount, Session } from '@/lib/bungie/protocol';
 import { send, WorkerError } from '@/lib/messages';
 import { userMessage } from '@/lib/user-message';
 
-/** Storage keys the worker writes when the session changes (lib/session/session.ts, lib/bungie/auth.ts). */
-const WATCHED_LOCAL = ['vr.session', 'vr.auth.status'];
-const WATCHED_SESSION = ['vr.bungie.health'];
+/** Storage items the worker writes when the session changes (lib/session/session.ts, lib/bungie/auth.ts). */
+const WATCHED = [sessionItem, authStatusItem, healthItem];
 
 const HEALTH_SENTENCES: Record<Session['health'], string | null> = {
   ok: null,
@@ -54,10 +53,7 @@ export const useSessionStore = defineStore('session', () => {
   function watchWorker() {
     if (watching) return;
     watching = true;
-    browser.storage.onChanged.addListener((changes, area) => {
-      const keys = area === 'local' ? WATCHED_LOCAL : area === 'session' ? WATCHED_SESSION : [];
-      if (keys.some((key) => key in changes)) void refresh();
-    });
+    for (const item of WATCHED) item.watch(() => void refresh());
   }
 
   async function refresh() {
