@@ -14,6 +14,7 @@
  */
 import { storage, type StorageItemKey, type WxtStorageItem } from '@wxt-dev/storage';
 import * as v from 'valibot';
+import type { AuthState, BungieHealth, DestinyAccount } from '../bungie/protocol';
 import type { PopupSnapshot } from '../inventory/popup-snapshot';
 import { SIDE_PANEL_VIEWS, type SidePanelView } from '../side-panel/views';
 
@@ -106,7 +107,7 @@ export const accessTokenItem = validatedItem<StoredToken | null>(
 );
 
 export const authStatusSchema = v.object({
-  state: v.picklist(['signed-out', 'signed-in', 'expired']),
+  state: v.picklist(['signed-out', 'signed-in', 'expired'] satisfies AuthState[]),
   bnetMembershipId: v.optional(v.string()),
 });
 export type AuthStatus = v.InferOutput<typeof authStatusSchema>;
@@ -121,7 +122,7 @@ export const authStatusItem = validatedItem<AuthStatus>(
 
 // ---- Session (lib/session): the user's Destiny accounts and their choice. -----------------------------------------
 
-const destinyAccountSchema = v.object({
+const destinyAccountSchema: v.GenericSchema<unknown, DestinyAccount> = v.object({
   membershipType: v.pipe(v.number(), v.integer()),
   membershipId: v.string(),
   displayName: v.string(),
@@ -151,9 +152,9 @@ export const sessionItem = validatedItem<StoredSession | null>(
 );
 
 /** storage.session: Bungie's health as last seen by the client, for the pages' banner. */
-export const healthItem = validatedItem<'ok' | 'slow' | 'maintenance' | 'trouble' | null>(
+export const healthItem = validatedItem<BungieHealth | null>(
   'session:vr.bungie.health',
-  v.picklist(['ok', 'slow', 'maintenance', 'trouble']),
+  v.picklist(['ok', 'slow', 'maintenance', 'trouble'] satisfies BungieHealth[]),
   null,
   "Bungie's last known health",
 );
