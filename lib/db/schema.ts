@@ -17,13 +17,6 @@ export interface DefinitionRow<T extends ManifestTable = ManifestTable> {
   json: string;
 }
 
-/** Item names of one Manifest version, sorted, for prefix search without a per-row index. */
-export interface NameIndexRow {
-  version: string;
-  /** JSON of `[nameKey, hash][]` sorted by nameKey (lower-cased name); redacted items are left out. */
-  entries: string;
-}
-
 /**
  * The item definitions of the account the worker last built a model for, in one row per Manifest version: a page
  * or a restarted worker loads them with one read instead of ~1,750 (IndexedDB charges per request).
@@ -102,7 +95,6 @@ export interface VendorRow {
  */
 export class VaultRaiderDB extends Dexie {
   definitions!: Dexie.Table<DefinitionRow, [string, string, number]>;
-  manifestNames!: EntityTable<NameIndexRow, 'version'>;
   manifestHot!: EntityTable<HotDefinitionsRow, 'version'>;
   manifestVersions!: EntityTable<ManifestVersionRow, 'version'>;
   meta!: EntityTable<MetaRow, 'key'>;
@@ -141,6 +133,8 @@ export class VaultRaiderDB extends Dexie {
       .upgrade(async (tx) => {
         await tx.table('profiles').clear();
       });
+    // v4: the item-name index (one row per Manifest version, read by nothing) goes; Dexie deletes its store.
+    this.version(4).stores({ manifestNames: null });
   }
 }
 

@@ -44,7 +44,6 @@ interface ContextCache {
   version: string;
   defs: Map<string, unknown>;
   hot?: Promise<void>;
-  names?: Promise<[string, number][]>;
 }
 const caches = new WeakMap<VaultRaiderDB, ContextCache>();
 
@@ -165,38 +164,6 @@ export async function getAllDefinitions<T extends ManifestTable>(
     result.set(row.hash, def);
   }
   return result;
-}
-
-function nameEntries(db: VaultRaiderDB, version: string): Promise<[string, number][]> {
-  const cache = contextCache(db, version);
-  cache.names ??= db.manifestNames
-    .get(version)
-    .then((row) => (row ? (JSON.parse(row.entries) as [string, number][]) : []));
-  return cache.names;
-}
-
-/**
- * Items whose name starts with `prefix` (case-insensitive), in name order, for search and the popup's quick find.
- * Redacted ("Classified") rows are not in the name index: their shared placeholder name would match every "c".
- */
-export async function searchItemsByName(prefix: string, limit = 20, db: VaultRaiderDB = getDb()): Promise<ItemDef[]> {
-  const active = await readActive(db);
-  const key = prefix.trim().toLowerCase();
-  if (!active || !key || limit <= 0) return [];
-  const entries = await nameEntries(db, active.version);
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (entries[mid][0] < key) lo = mid + 1;
-    else hi = mid;
-  }
-  const hashes: number[] = [];
-  for (let i = lo; i < entries.length && hashes.length < limit && entries[i][0].startsWith(key); i++) {
-    hashes.push(entries[i][1]);
-  }
-  const defs = await getDefinitions('InventoryItem', hashes, db);
-  return hashes.map((h) => defs.get(h)).filter((d): d is ItemDef => d !== undefined);
 }
 
 /** The stand-in definition for an item we cannot show (one home: lib/inventory/placeholder.ts). */

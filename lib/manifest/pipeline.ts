@@ -15,7 +15,7 @@ import {
 import { countRows, openManifestDb, readTable, tableNames, unzipContent } from './sqlite';
 import { META_ACTIVE, META_LAST_INGEST, patchStatus, readActive, readStatus, type ActiveManifest } from './state';
 import { trimDefinition } from './trim';
-import { MANIFEST_TABLES, type ItemDef, type ManifestTable } from './types';
+import { MANIFEST_TABLES, type ManifestTable } from './types';
 import { manifestTarget, type ManifestTarget } from './version';
 
 /** The two HTTP calls the pipeline makes; the worker passes the Bungie client, tests pass fixture files. */
@@ -455,9 +455,7 @@ async function writeVersion(
 
   // One batch is written while the next is parsed, so sql.js reading and IndexedDB writing overlap.
   let pending: Promise<unknown> | undefined;
-  const itemNames: [string, number][] = [];
   for (const table of TABLES) {
-    const names = table === 'InventoryItem' ? itemNames : undefined;
     let count = 0;
     let t = clock();
     for (const raw of readTable(sqlite, MANIFEST_TABLES[table], batchSize)) {
@@ -470,7 +468,6 @@ async function writeVersion(
           throw new ManifestError('corrupt', 'The downloaded item database holds damaged definitions.', String(error));
         }
         const def = trimDefinition(table, parsed, hash);
-        if (names && def.name && !(def as ItemDef).redacted) names.push([def.name.toLowerCase(), hash]);
         return { version: target.key, table, hash, json: JSON.stringify(def) };
       });
       timings.read += clock() - t;
@@ -494,8 +491,6 @@ async function writeVersion(
   const t = clock();
   if (pending) await pending;
   timings.write += clock() - t;
-  itemNames.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
-  await db.manifestNames.put({ version: target.key, entries: JSON.stringify(itemNames) });
   await db.manifestVersions.update(target.key, { rowCounts });
 }
 
@@ -517,11 +512,10 @@ async function activate(db: VaultRaiderDB, target: ManifestTarget, at: number): 
   });
 }
 
-/** Delete one version's definitions, its name index and (last, so a crash leaves it findable) its book-keeping row. */
+/** Delete one version's definitions, its hot set and (last, so a crash leaves it findable) its book-keeping row. */
 export async function removeVersion(db: VaultRaiderDB, version: string): Promise<void> {
   // [version] sorts before every [version, table, hash] key and [version, []] after them (arrays > strings).
   await db.definitions.where('[version+table+hash]').between([version], [version, []]).delete();
-  await db.manifestNames.delete(version);
   await db.manifestHot.delete(version);
   await db.manifestVersions.delete(version);
 }
@@ -537,7 +531,6 @@ export async function removeIncompleteVersions(
 ): Promise<string[]> {
   const known = [
     ...(await db.manifestVersions.toCollection().primaryKeys()),
-    ...(await db.manifestNames.toCollection().primaryKeys()),
     ...(await db.manifestHot.toCollection().primaryKeys()),
   ];
   const stale = [...new Set(known.map(String))].filter((v) => v !== activeVersion);

@@ -14,7 +14,7 @@ const MEMBERSHIP_ID = '4611686018433092312';
 const CHARACTER_IDS = ['2305843009260802821', '2305843009260802822', '2305843009260802823'];
 const PROFILE_ROUTE = `/Platform/Destiny2/*/Profile/${MEMBERSHIP_ID}/`;
 /** Tables holding Manifest definitions (public data, and large): counted, not dumped. */
-const PUBLIC_TABLES = ['definitions', 'manifestNames', 'manifestVersions'];
+const PUBLIC_TABLES = ['definitions', 'manifestVersions'];
 
 interface Dump {
   local: Record<string, unknown>;

@@ -3,58 +3,84 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getDb, VaultRaiderDB } from '@/lib/db/schema';
 
 const names: string[] = [];
-function open(name: string): VaultRaiderDB {
+function track(name: string): string {
   names.push(name);
-  return new VaultRaiderDB(name);
+  return name;
 }
 afterEach(async () => {
-  for (const name of names.splice(0)) await new VaultRaiderDB(name).delete();
+  for (const name of names.splice(0)) await Dexie.delete(name);
 });
 
+/** The v3 schema as it shipped (each version's stores, merged): what an installed extension has on disk today. */
+function openV3(name: string): Dexie {
+  const v3 = new Dexie(name);
+  v3.version(3).stores({
+    definitions: '[version+table+hash]',
+    manifestNames: 'version',
+    manifestHot: 'version',
+    manifestVersions: 'version, state',
+    meta: 'key',
+    profiles: 'key, mintedAt',
+    profileResponses: 'key',
+    journal: '++id, status, createdAt',
+    vendors: 'key',
+  });
+  return v3;
+}
+
 describe('database schema', () => {
-  it('keeps the tables other domains use next to the Manifest tables', () => {
-    const db = open('schema-tables');
-    expect(db.tables.map((t) => t.name).sort()).toEqual(
-      [
-        'definitions',
-        'journal',
-        'manifestHot',
-        'manifestNames',
-        'manifestVersions',
-        'meta',
-        'profiles',
-        'profileResponses',
-        'vendors',
-      ].sort(),
+  it('holds the tables the services read and write, keyed the way they look rows up', () => {
+    const db = new VaultRaiderDB(track('schema-keys'));
+    const keys = Object.fromEntries(
+      db.tables.map((t) => [t.name, { key: t.schema.primKey.keyPath, auto: t.schema.primKey.auto }]),
     );
+    expect(keys).toEqual({
+      // lookups and version clean-up: [active version, table, unsigned hash] and ranges over [version].
+      definitions: { key: ['version', 'table', 'hash'], auto: false },
+      manifestHot: { key: 'version', auto: false },
+      manifestVersions: { key: 'version', auto: false },
+      meta: { key: 'key', auto: false },
+      // the profile service keys both by the membership key `${membershipType}:${membershipId}`.
+      profiles: { key: 'key', auto: false },
+      profileResponses: { key: 'key', auto: false },
+      // the move journal numbers its rows and finds unfinished/finished ones by status.
+      journal: { key: 'id', auto: true },
+      vendors: { key: 'key', auto: false },
+    });
+    expect(db.journal.schema.idxByName.status).toBeDefined();
+    db.close();
   });
 
-  it('keys definitions by version, table and unsigned hash, so two versions coexist during a swap', async () => {
-    const db = open('schema-keys');
-    const json = JSON.stringify({ hash: 2357297366, name: 'Witherhoard' });
-    await db.definitions.bulkPut([
-      { version: 'a', table: 'InventoryItem', hash: 2357297366, json },
-      { version: 'b', table: 'InventoryItem', hash: 2357297366, json },
-      { version: 'a', table: 'Class', hash: 1, json: '{}' },
-    ]);
-    expect((await db.definitions.get(['b', 'InventoryItem', 2357297366]))?.version).toBe('b');
-    expect(await db.definitions.get(['b', 'InventoryItem', 2357297366 | 0])).toBeUndefined();
-    expect(await db.definitions.count()).toBe(3);
-    await db.definitions.where('[version+table+hash]').between(['a'], ['a', []]).delete();
-    expect(await db.definitions.toCollection().primaryKeys()).toEqual([['b', 'InventoryItem', 2357297366]]);
-  });
+  it('upgrading from v3 drops the unused item-name index and keeps every other row', async () => {
+    const name = track('schema-upgrade-v3');
+    const v3 = openV3(name);
+    await v3.table('definitions').put({ version: '1:x', table: 'Class', hash: 1, json: '{"hash":1}' });
+    await v3.table('manifestNames').put({ version: '1:x', entries: '[["hunter",1]]' });
+    await v3.table('manifestHot').put({ version: '1:x', items: '[]' });
+    await v3.table('manifestVersions').put({ version: '1:x', state: 'ready' });
+    await v3.table('meta').put({ key: 'manifest.active', value: { version: '1:x' } });
+    await v3.table('profiles').put({ key: '3:4611686018467284386', mintedAt: 5, fetchedAt: 6 });
+    await v3.table('profileResponses').put({ key: '3:4611686018467284386', mintedAt: 5, profile: {} });
+    await v3.table('journal').add({ createdAt: 1, status: 'done', data: null });
+    await v3.table('vendors').put({ key: 'xur', fetchedAt: 7, data: { present: false, sales: [] } });
+    v3.close();
 
-  it('the same name is the same database (worker writes, pages read)', async () => {
-    const writer = open('schema-shared');
-    const reader = new VaultRaiderDB('schema-shared');
-    await writer.meta.put({ key: 'k', value: 1 });
-    expect((await reader.meta.get('k'))?.value).toBe(1);
-    reader.close();
+    const db = new VaultRaiderDB(name);
+    await db.open();
+    expect([...db.backendDB().objectStoreNames]).not.toContain('manifestNames');
+    expect(await db.definitions.get(['1:x', 'Class', 1])).toMatchObject({ json: '{"hash":1}' });
+    expect(await db.manifestHot.get('1:x')).toBeDefined();
+    expect((await db.manifestVersions.get('1:x'))?.state).toBe('ready');
+    expect((await db.meta.get('manifest.active'))?.value).toEqual({ version: '1:x' });
+    expect((await db.profiles.get('3:4611686018467284386'))?.mintedAt).toBe(5);
+    expect(await db.profileResponses.get('3:4611686018467284386')).toBeDefined();
+    expect(await db.journal.count()).toBe(1);
+    expect((await db.vendors.get('xur'))?.fetchedAt).toBe(7);
+    db.close();
   });
 
   it('upgrading from v1 drops the old-shape Manifest rows (the next check ingests again) and keeps other data', async () => {
-    const v1 = new Dexie('schema-upgrade');
-    names.push('schema-upgrade');
+    const v1 = new Dexie(track('schema-upgrade'));
     v1.version(1).stores({
       definitions: '[version+table+hash], [version+table+nameKey], version',
       manifestVersions: 'version, state',
@@ -77,6 +103,7 @@ describe('database schema', () => {
     expect(await db.meta.get('manifest.active')).toBeUndefined();
     expect((await db.meta.get('other'))?.value).toBe(7);
     expect(await db.journal.count()).toBe(1);
+    expect([...db.backendDB().objectStoreNames]).not.toContain('manifestNames');
     db.close();
   });
 

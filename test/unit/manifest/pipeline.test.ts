@@ -15,7 +15,6 @@ import {
   loadDefinitionSource,
   onUnresolvedHashes,
   resolveItems,
-  searchItemsByName,
 } from '@/lib/manifest/lookup';
 import { checkManifest, type PipelineDeps } from '@/lib/manifest/pipeline';
 import { manifestSourceFrom } from '@/lib/manifest/source';
@@ -154,17 +153,6 @@ describe('first ingest of the fixture Manifest', () => {
     expect(buckets.get(138197802)?.itemCount).toBeGreaterThan(0);
   });
 
-  it('searches items by name prefix, case-insensitively, skipping "Classified" rows', async () => {
-    expect((await searchItemsByName('WITHER', 5, db)).map((d) => d.name)).toContain('Witherhoard');
-    expect(await searchItemsByName('classified', 5, db)).toEqual([]);
-    expect(await searchItemsByName('   ', 5, db)).toEqual([]);
-    const three = await searchItemsByName('a', 3, db);
-    expect(three).toHaveLength(3);
-    expect(three.every((d) => d.name.toLowerCase().startsWith('a'))).toBe(true);
-    expect(three.map((d) => d.name.toLowerCase())).toEqual(three.map((d) => d.name.toLowerCase()).sort());
-    expect(await searchItemsByName('zzzz-no-such-item', 3, db)).toEqual([]);
-  });
-
   it('serves repeated lookups from memory until the active version changes', async () => {
     await getDefinitions('InventoryItem', [2357297366, 25491192], db);
     const bulkGet = vi.spyOn(db.definitions, 'bulkGet');
@@ -226,7 +214,6 @@ describe('first ingest of the fixture Manifest', () => {
     expect((await getDefinitions('InventoryItem', [2357297366], db)).get(2357297366)?.name).toBe('Witherhoard (v2)');
     expect(await versionsInDb()).toEqual([manifestVersionKey(path)]);
     expect(await db.manifestVersions.count()).toBe(1);
-    expect(await db.manifestNames.toCollection().primaryKeys()).toEqual([manifestVersionKey(path)]);
     expect(await db.manifestHot.count()).toBe(0);
   });
 
@@ -234,10 +221,10 @@ describe('first ingest of the fixture Manifest', () => {
     const path = '/common/destiny2_content/sqlite/en/world_sql_content_v3.content';
     const zip = await buildContentZip(smallTables([2357297366], ' (v3)'));
     const source = fakeSource({ manifest: manifestWithPath(path, 'v3'), files: { [path]: zip } });
-    const names = vi.spyOn(db.manifestNames, 'delete').mockRejectedValueOnce(new Error('disk trouble'));
+    const hot = vi.spyOn(db.manifestHot, 'delete').mockRejectedValueOnce(new Error('disk trouble'));
     const result = await checkManifest(deps(source));
     expect(result.outcome).toBe('updated');
-    names.mockRestore();
+    hot.mockRestore();
     expect((await getActiveManifest(db))?.version).toBe(manifestVersionKey(path));
     expect((await getDefinitions('InventoryItem', [2357297366], db)).get(2357297366)?.name).toBe('Witherhoard (v3)');
     expect(await db.manifestVersions.count()).toBe(2);
@@ -267,7 +254,7 @@ describe('a worker killed mid-ingest', () => {
     await db.definitions.bulkPut(
       [1, 2, 3].map((hash) => ({ version: stale, table: 'InventoryItem' as const, hash, json: '{}' })),
     );
-    await db.manifestNames.put({ version: stale, entries: '[]' });
+    await db.manifestHot.put({ version: stale, items: '[]' });
     await db.meta.put({ key: 'manifest.status', value: { stage: 'storing', percent: 40, updatedAt: 1 } });
 
     expect((await getActiveManifest(db))?.version).toBe(V1);
@@ -277,7 +264,7 @@ describe('a worker killed mid-ingest', () => {
     expect((await checkManifest(deps(source))).outcome).toBe('unchanged');
     expect(await versionsInDb()).toEqual([V1]);
     expect((await db.manifestVersions.toArray()).map((v) => v.version)).toEqual([V1]);
-    expect(await db.manifestNames.toCollection().primaryKeys()).toEqual([V1]);
+    expect(await db.manifestHot.count()).toBe(0);
     expect((await readStatus(db)).stage).toBe('ready');
   });
 });
