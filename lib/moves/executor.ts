@@ -1,16 +1,15 @@
-import { applyStep } from '../inventory/apply-step';
-import { currentIntent, intentSatisfied, stackGoalOf, undoIntents, withOrigins } from '../inventory/move-goals';
+import { undoIntents } from '../inventory/move-goals';
 import { planMove } from '../inventory/plan-moves';
 import type { MoveIntent, PlanStep } from '../inventory/plan-types';
 import type { InventoryModel } from '../inventory/types';
 import type { HandlerSet } from '../messages';
-import { jobData, jobSentence, type IntentOutcome, type JobData } from './job';
+import { jobData, jobSentence, type JobData } from './job';
 import type { JobRow, JobState, MoveJournal, StatusWriter } from './journal';
 import { createJobAccount } from './job-account';
 import { createPatchTrail } from './patch-trail';
+import { AccountChanged, Halted, runIntentSafely, type IntentRun } from './run-intent';
 import type { MoveMessages } from './messages';
 import type { MoveStatus } from './status';
-import { answerMayBeLost, describeLocation, failureSentence, successSentence, worthReplanning } from './sentences';
 
 export { MOVE_STATUS_KEY, type MoveStatus } from './status';
 export { jobData, type IntentOutcome, type JobData, type JournalData, type LegacyJobData } from './job';
@@ -57,18 +56,12 @@ export const OTHER_ACCOUNT_SENTENCE =
 export const ACCOUNT_SWITCHED_SENTENCE =
   'You switched to another Destiny account, so this move stopped before its next step.';
 
-/** Re-plans after failures, per intent; after that the intent stops and says where the item is. */
-const MAX_REPLANS = 3;
 /** GetProfile is idempotent, so reading the truth may be retried (unlike the item calls). */
 const RECONCILE_ATTEMPTS = 3;
 /** Moves whose items stay protected from being moved aside by later moves (a bulk move must not undo itself). */
 const RECENT_MOVES = 50;
 const RECENT_MS = 10 * 60_000;
 const OPEN: JobState[] = ['queued', 'running', 'interrupted'];
-
-class Halted extends Error {}
-/** The user signed out or switched accounts while a move ran: it stops before its next call. */
-class AccountChanged extends Error {}
 
 /**
  * The worker's one move queue. Each job (one or more intents) is planned by the pure planner, journaled, and run one
@@ -212,7 +205,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     let resumed = job.status !== 'queued';
     try {
       while (data.at < data.intents.length) {
-        const outcome = await runIntentSafely(job.id, data, resumed);
+        const outcome = await runIntentSafely(intentRun(job.id, data), data, resumed);
         resumed = false;
         data.outcomes.push({ ...outcome, ...(data.goal ? { goal: data.goal } : {}) });
         if (outcome.state === 'done' && data.steps.some((s) => s.action !== 'lock')) data.changed = true;
@@ -233,20 +226,6 @@ export function createMoveExecutor(deps: ExecutorDeps) {
       return;
     }
     await finish(job.id, data);
-  }
-
-  /** A bug must not wedge the queue: the intent fails with a sentence and the queue goes on. */
-  async function runIntentSafely(id: number, data: JobData, resumed: boolean): Promise<Omit<IntentOutcome, 'goal'>> {
-    try {
-      return await runIntent(id, data, resumed);
-    } catch (error) {
-      if (error instanceof Halted || error instanceof AccountChanged) throw error;
-      const intent = data.intents[data.at];
-      const model = await live(readTruth());
-      const item = model?.items[intent.itemKey];
-      const name = item?.name ?? data.goal?.name ?? 'The item';
-      return failed(failureSentence(error, model, item, data.origins[intent.itemKey], name));
-    }
   }
 
   /** Refetch the profile; GetProfile may be retried, unlike item calls. Undefined when Bungie can't be read. */
@@ -274,85 +253,26 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     return recent.map((r) => r.key);
   }
 
-  const done = (message: string) => ({ state: 'done' as const, message });
-  const failed = (message: string) => ({ state: 'failed' as const, message });
-
-  async function runIntent(id: number, data: JobData, resumed: boolean): Promise<Omit<IntentOutcome, 'goal'>> {
-    const intent = data.intents[data.at];
-    let model = resumed ? await live(readTruth()) : (current ?? (await live(deps.model(jobAccount.current))));
-    current = undefined;
-    if (!model) {
-      return failed(
-        resumed
-          ? 'Bungie.net could not be reached to check where your items are; refresh to see them.'
-          : 'Your inventory is not loaded yet; refresh and try again.',
-      );
-    }
-    if (!resumed && data.steps.length === 0) data.goal ??= stackGoalOf(model, intent);
-    const name = () => model!.items[intent.itemKey]?.name ?? data.goal?.name ?? 'The item';
-
-    for (;;) {
-      // A resumed or re-planned move may already be complete (a call Bungie applied although its answer was lost).
-      if ((resumed || data.replans > 0) && data.steps.length > 0 && intentSatisfied(model, intent, data.goal)) {
-        return done(`${name()} finished moving.`);
-      }
-      const aim = currentIntent(model, intent, data.goal);
-      const plan = planMove(model, aim, { protectedKeys: protectedKeys() });
-      if (!plan.ok) {
-        // Part of the move may have happened: say where the item is now.
-        const where = data.steps.length ? ` ${describeLocation(model, model.items[aim.itemKey], name())}.` : '';
-        return failed(`${plan.reason}${where}`);
-      }
-      data.origins = withOrigins(model, plan.steps, data.origins);
-      data.steps = plan.steps;
-      data.done = 0;
-      await saveJob(id, 'running', data);
-
-      let failure: unknown;
-      for (const [i, step] of plan.steps.entries()) {
-        await setStatus({
-          jobId: id,
-          state: 'running',
-          ...progress(data, i + 1, plan.steps.length),
-          label: step.label,
-        });
-        if (!(await live(stillJobAccount()))) throw new AccountChanged();
-        try {
-          await live(deps.runStep(step, jobAccount.current));
-        } catch (error) {
-          if (error instanceof Halted) throw error;
-          failure = error;
-          break;
-        }
-        data.done = i + 1;
-        data.calls = (data.calls ?? 0) + 1;
-        model = applyStep(model, step);
-        queuePatch(step);
-        await saveJob(id, 'running', data);
-      }
-      const stale = takePatchFailure();
-      if (!failure && !stale) {
-        remember(plan.steps.at(-1)?.itemKey ?? aim.itemKey);
-        current = model;
-        return done(successSentence(model, intent, plan.summary));
-      }
-
-      // Never retry a non-idempotent call blindly: learn the truth first.
-      if (failure && answerMayBeLost(failure)) await live(sleep(settleMs));
-      const fresh = await live(readTruth());
-      if (fresh) model = fresh;
-      if (fresh && intentSatisfied(fresh, intent, data.goal)) {
-        remember(intent.itemKey);
-        return done(successSentence(fresh, intent, plan.summary));
-      }
-      if (fresh && (stale || worthReplanning(failure)) && data.replans < MAX_REPLANS) {
-        data.replans++;
-        continue;
-      }
-      const item = fresh?.items[currentIntent(fresh, intent, data.goal).itemKey];
-      return failed(failureSentence(failure, fresh, item, data.origins[intent.itemKey], name()));
-    }
-  }
+  /** What one intent's run may do (./run-intent.ts): the executor's clock, queue state, cache and calls. */
+  const intentRun = (id: number, data: JobData): IntentRun => ({
+    live,
+    readTruth: () => readTruth(),
+    async startModel(resumed) {
+      const kept = current;
+      current = undefined;
+      return resumed ? readTruth() : (kept ?? deps.model(jobAccount.current));
+    },
+    leave: (model) => (current = model),
+    save: () => saveJob(id, 'running', data),
+    status: (step, total, label) => setStatus({ jobId: id, state: 'running', ...progress(data, step, total), label }),
+    stillJobAccount,
+    runStep: (step) => deps.runStep(step, jobAccount.current),
+    patched: queuePatch,
+    takePatchFailure,
+    protectedKeys,
+    remember,
+    settle: () => sleep(settleMs),
+  });
 
   async function finish(id: number, data: JobData) {
     const message = jobSentence(data.outcomes);
