@@ -137,21 +137,12 @@ export async function requestRecheck(): Promise<boolean> {
   return false;
 }
 
-/** Message handlers for pages (status, "check now", unresolved hashes seen by a page). */
+/** Message handlers for pages ("check now" on the options page). */
 export const manifestHandlers: HandlerSet<ManifestMessages> = {
-  manifestStatus: async () => {
-    const { db } = requireDeps();
-    const [active, status] = await Promise.all([readActive(db), readStatus(db)]);
-    return { active, status };
-  },
   manifestCheckNow: async ({ force }) => {
     const result = await runManifestCheck({ force, manual: true });
     if (result.outcome === 'failed') return { outcome: 'failed', error: result.error };
     return { outcome: result.outcome, version: result.version };
-  },
-  manifestReportUnresolved: async ({ hashes }) => {
-    if (!hashes.length) return { scheduled: false };
-    return { scheduled: await requestRecheck() };
   },
 };
 

@@ -55,7 +55,23 @@ describe('Xûr: badge, notification and wares in Chromium against the emulator',
     ext = await launchExtension(dir);
     page = await ext.openPage('options');
     // Names come from the Manifest, which the worker ingests from the emulator on first start.
-    await waitFor(() => message<{ active?: unknown }>('manifestStatus').then((s) => s.active), {
+    const activeManifest = () =>
+      ext.worker.evaluate(async () => {
+        const open = indexedDB.open('vault-raider');
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          open.onsuccess = () => resolve(open.result);
+          open.onerror = () => reject(open.error);
+        });
+        if (!db.objectStoreNames.contains('meta')) return db.close();
+        const row = await new Promise<{ value?: unknown } | undefined>((resolve, reject) => {
+          const request = db.transaction('meta').objectStore('meta').get('manifest.active');
+          request.onsuccess = () => resolve(request.result as { value?: unknown } | undefined);
+          request.onerror = () => reject(request.error);
+        });
+        db.close();
+        return row?.value;
+      });
+    await waitFor(activeManifest, {
       timeout: 60_000,
       what: 'the Manifest to be ingested',
     });

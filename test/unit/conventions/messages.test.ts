@@ -68,12 +68,7 @@ const CASES: { [T in MessageType]: { good: Request<T>; bad: unknown[] } } = {
     good: { apiKey: 'k', clientId: '1', clientSecret: '' },
     bad: [{ apiKey: 'k' }, { apiKey: 1, clientId: '1' }, { apiKey: 'k', clientId: '1', clientSecret: 5 }],
   },
-  manifestStatus: { good: {}, bad: [null] },
   manifestCheckNow: { good: { force: true }, bad: [{ force: 'yes' }, null] },
-  manifestReportUnresolved: {
-    good: { hashes: [1, 4294967295] },
-    bad: [{}, { hashes: 'x' }, { hashes: [-1] }, { hashes: [1.5] }, { hashes: [2 ** 32] }, { hashes: ['1'] }],
-  },
   refreshProfile: { good: { force: false }, bad: [{ force: 1 }, null] },
   previewMove: {
     good: { kind: 'move', itemKey: '6917529', to: 'vault', amount: 3 },

@@ -59,9 +59,8 @@ describe('Manifest service', () => {
     await settle();
     const alarm = await browser.alarms.get(ALARM_HOURLY);
     expect(alarm?.periodInMinutes).toBe(60);
-    const { active, status } = await manifestHandlers.manifestStatus({});
-    expect(active?.rowCounts.InventoryItem).toBe(2864);
-    expect(status.stage).toBe('ready');
+    expect((await readActive(db))?.rowCounts.InventoryItem).toBe(2864);
+    expect((await readStatus(db)).stage).toBe('ready');
   });
 
   it('joins concurrent checks into one download', async () => {
@@ -121,7 +120,7 @@ describe('Manifest service', () => {
     await runManifestCheck();
     expect(source.calls).toEqual(['manifest']);
     now += 60_000;
-    expect((await manifestHandlers.manifestReportUnresolved({ hashes: [25491192] })).scheduled).toBe(false);
+    expect(await requestRecheck()).toBe(false);
     const deferred = await browser.alarms.get(ALARM_RECHECK);
     expect(deferred?.scheduledTime).toBe(now - 60_000 + RECHECK_MIN_INTERVAL_MS);
     now += RECHECK_MIN_INTERVAL_MS;
