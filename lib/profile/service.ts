@@ -68,8 +68,6 @@ export interface ProfileServiceDeps {
   fetchProfile(m: Membership, components: readonly number[]): Promise<DestinyProfileResponse>;
   /** Definitions for every hash the profile holds (bulk lookup from the active Manifest). */
   definitionsFor(profile: DestinyProfileResponse): Promise<DefinitionSource>;
-  /** Called when the profile holds hashes the Manifest cannot resolve (the Manifest service rate-limits it). */
-  onUnresolvedHashes?(hashes: number[]): void;
   /** Hook for the worker wiring: subscribe to sign-in and Manifest changes. */
   onStart?(api: { refresh(opts?: { force?: boolean }): Promise<unknown>; rebuild(): Promise<boolean> }): void;
   /**
@@ -149,7 +147,6 @@ export function createProfileService(deps: ProfileServiceDeps) {
     const defs = await deps.definitionsFor(profile);
     const model = buildInventoryModel(profile, defs, { now: now() });
     model.mintedAt = mintedAt;
-    if (model.missingHashes.length) deps.onUnresolvedHashes?.(model.missingHashes);
 
     if (ended()) return signedOut;
     const stored = await db.transaction('rw', db.profiles, db.profileResponses, db.meta, async () => {
