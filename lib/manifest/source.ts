@@ -24,27 +24,18 @@ function errorCode(error: unknown): number | undefined {
 
 /**
  * Adapt the Bungie client to a ManifestSource. Bungie: `GET /Platform/Destiny2/Manifest/` needs only the API key;
- * ErrorCode 5 (SystemDisabled) means maintenance — keep what we have and retry later.
+ * ErrorCode 5 (SystemDisabled) means maintenance — keep what we have and retry later. The client's `http` throws a
+ * BungieError for every envelope that is not a success with a Response, so what it returns is the Manifest.
  */
 export function manifestSourceFrom(client: BungieHttpLike): ManifestSource {
   return {
     async getManifest(): Promise<DestinyManifest> {
-      let envelope;
       try {
-        envelope = await getDestinyManifest(client.http);
+        return (await getDestinyManifest(client.http)).Response;
       } catch (error) {
         if (errorCode(error) === 5) throw new ManifestError('maintenance', MAINTENANCE);
         throw error;
       }
-      if (envelope.ErrorCode === 5) throw new ManifestError('maintenance', MAINTENANCE);
-      if (envelope.ErrorCode !== 1 || !envelope.Response) {
-        throw new ManifestError(
-          'unreachable',
-          'Bungie.net did not answer the item database check.',
-          `${envelope.ErrorStatus}: ${envelope.Message}`,
-        );
-      }
-      return envelope.Response;
     },
     download: (path, onProgress, signal) => client.download(path, onProgress, signal),
   };

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BungieError } from '@/lib/bungie/errors';
 import { VaultRaiderDB } from '@/lib/db/schema';
 import { ManifestError } from '@/lib/manifest/errors';
 import {
@@ -278,15 +279,17 @@ function corruptMiddle(bytes: Uint8Array): Uint8Array {
   return copy;
 }
 
+/** The Bungie client's `http` throws a BungieError for an ErrorCode 5 (SystemDisabled) envelope. */
 function maintenanceHttp() {
   return manifestSourceFrom({
-    http: (async () => ({
-      ErrorCode: 5,
-      ThrottleSeconds: 0,
-      ErrorStatus: 'SystemDisabled',
-      Message: 'This system is temporarily disabled for maintenance.',
-      MessageData: {},
-    })) as never,
+    http: async () => {
+      throw new BungieError({
+        code: 5,
+        status: 'SystemDisabled',
+        message: 'This system is temporarily disabled for maintenance.',
+        endpoint: '/Destiny2/Manifest/',
+      });
+    },
     download: async () => new Uint8Array(),
   });
 }
@@ -347,7 +350,7 @@ describe.each([
       }),
     'download',
   ],
-  ['the Manifest endpoint in maintenance (ErrorCode 5 envelope)', async () => maintenanceHttp(), 'maintenance'],
+  ['the Manifest endpoint in maintenance (ErrorCode 5)', async () => maintenanceHttp(), 'maintenance'],
   [
     'the Bungie client throwing SystemDisabled',
     async () =>
