@@ -42,10 +42,5 @@ export default defineBackground({
     startManifestService();
     profiles.start();
     startAlertService(defaultAlertDeps());
-
-    browser.alarms.onAlarm.addListener(async (alarm) => {
-      // Diagnostics for the options page and the e2e suite: which alarm fired last, and when.
-      await browser.storage.session.set({ lastAlarm: { name: alarm.name, firedAt: Date.now() } });
-    });
   },
 });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildExtension, launchExtension, waitFor, type LaunchedExtension } from './harness';
+import { startEmulator, type Emulator } from '../fake-bungie/index';
+import { buildAgainst, buildExtension, launchExtension, waitFor, type LaunchedExtension } from './harness';
 
 describe('foundation: the built extension in Chromium', () => {
   let ext: LaunchedExtension;
@@ -66,22 +67,39 @@ describe('foundation: the built extension in Chromium', () => {
     await ext.screenshot(page, 'foundation-options');
   });
 
-  it('reads back a badge set by the worker', async () => {
-    await ext.worker.evaluate(() => chrome.action.setBadgeText({ text: 'E2E' }));
-    const page = await ext.openPage('options');
-    assert.equal(await page.evaluate(() => chrome.action.getBadgeText({})), 'E2E');
-    await ext.worker.evaluate(() => chrome.action.setBadgeText({ text: '' }));
+});
+
+/**
+ * The worker's own badge, from a real condition: Bungie (the emulator) says Xûr is here. Its own build and browser,
+ * so the screenshots above keep a build that knows no Bungie origin. The emulator's clock decides the visit
+ * (Friday 17:00 → Tuesday 17:00 UTC); the extension reads it from each answer's Date header, whatever the day.
+ */
+describe('foundation: the worker sets the badge from what Bungie says', () => {
+  const SATURDAY = Date.UTC(2026, 6, 4, 12, 0);
+  const TUESDAY_AFTER = Date.UTC(2026, 6, 7, 17, 1);
+  let emu: Emulator;
+  let ext: LaunchedExtension;
+  const badgeText = () => ext.worker.evaluate(() => chrome.action.getBadgeText({}));
+
+  before(async () => {
+    emu = await startEmulator({ now: SATURDAY });
+    ext = await launchExtension(await buildAgainst(emu));
+  });
+  after(async () => {
+    await ext?.close();
+    await emu?.close();
   });
 
-  it('an alarm fires and reaches the worker', async () => {
-    await ext.worker.evaluate(() => chrome.alarms.create('e2e-probe', { delayInMinutes: 1 / 60 }));
-    const fired = await waitFor(
-      () =>
-        ext.worker.evaluate(() =>
-          chrome.storage.session.get('lastAlarm').then((r) => r.lastAlarm as { name: string } | undefined),
-        ),
-      { timeout: 8000, what: 'the e2e-probe alarm' },
-    );
-    assert.equal(fired.name, 'e2e-probe');
+  it('on start, the worker asks Bungie about Xûr and badges his visit, signed out', async () => {
+    await waitFor(async () => (await badgeText()) === 'Xûr', { timeout: 30_000, what: 'the Xûr badge' });
+    const page = await ext.openPage('options');
+    assert.equal(await page.evaluate(() => chrome.action.getBadgeText({})), 'Xûr');
+  });
+
+  it('an alarm reaches the worker: its check after the reset clears the badge', async () => {
+    assert.equal(await badgeText(), 'Xûr');
+    emu.control.setNow(TUESDAY_AFTER);
+    await ext.worker.evaluate(() => chrome.alarms.create('xur-check', { delayInMinutes: 1 / 60 }));
+    await waitFor(async () => (await badgeText()) === '', { timeout: 15_000, what: 'the badge to clear' });
   });
 });
