@@ -54,8 +54,6 @@ export interface AlertDeps {
   /** Default: the worker's server clock, fed by every Bungie answer. */
   clock?: AlertClock;
   db?: VaultRaiderDB;
-  /** Dexie live queries need a real IndexedDB observer; tests that drive the badge by hand turn it off. */
-  watchProfiles?: boolean;
 }
 
 /** What the `vendors` table holds under key `xur`. */
@@ -303,13 +301,11 @@ export function startAlertService(deps: AlertDeps): AlertService {
     if (stale) await check();
     if (stopped) return;
     unwatchPlayer = deps.onPlayerChange?.(() => void updateBadge().catch(() => undefined));
-    if (deps.watchProfiles !== false) {
-      // The postmaster half of the badge follows the profile cache the worker writes.
-      profileWatch = liveQuery(() => db.profiles.toCollection().keys()).subscribe({
-        next: () => void updateBadge().catch(() => undefined),
-        error: () => undefined,
-      });
-    }
+    // The postmaster half of the badge follows the profile cache the worker writes.
+    profileWatch = liveQuery(() => db.profiles.toCollection().keys()).subscribe({
+      next: () => void updateBadge().catch(() => undefined),
+      error: () => undefined,
+    });
   }
 
   const service: AlertService = {

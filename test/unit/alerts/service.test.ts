@@ -83,7 +83,6 @@ function harness(db = new VaultRaiderDB(`alerts-test-${++dbCounter}`), skew = 0)
     itemDefinitions: async (hashes) => new Map(hashes.flatMap((h) => (items.has(h) ? [[h, items.get(h)!]] : []))),
     player: async () => player,
     db,
-    watchProfiles: false,
     clock,
   };
   const h: Harness = {
@@ -337,7 +336,6 @@ describe('Xûr alert service', () => {
   it('follows the profile cache: a profile write re-decides the badge (Dexie live query)', async () => {
     vi.setSystemTime(SUNDAY);
     const h = harness();
-    h.deps.watchProfiles = true;
     h.deps.player = async () => {
       const row = (await h.db.profiles.toArray())[0];
       return { signedIn: Boolean(row), model: row?.model };
