@@ -277,8 +277,3 @@ export class BungieError extends Error {
     return this.code === LocalCode.SignInRequired || DEAD_GRANT_CODES.has(this.code);
   }
 }
-
-/** True when `error` is a BungieError with one of `codes`. */
-export function hasCode(error: unknown, ...codes: number[]): error is BungieError {
-  return error instanceof BungieError && codes.includes(error.code);
-}

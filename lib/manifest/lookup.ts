@@ -1,5 +1,4 @@
 import { getDb, type VaultRaiderDB } from '../db/schema';
-import { placeholderDef } from '../inventory/placeholder';
 import type { DefinitionSource } from '../inventory/types';
 import { readActive, type ActiveManifest } from './state';
 import type { BucketDef, DamageTypeDef, DefinitionTypes, ItemDef, ManifestTable } from './types';
@@ -168,33 +167,6 @@ export async function getAllDefinitions<T extends ManifestTable>(
 
 /** The stand-in definition for an item we cannot show (one home: lib/inventory/placeholder.ts). */
 export { placeholderDef as placeholderItem } from '../inventory/placeholder';
-
-/**
- * Look items up and never come back empty-handed: missing and redacted hashes get a placeholder, and the
- * unresolved ones are reported so the worker rechecks the Manifest.
- */
-export async function resolveItems(
-  hashes: readonly number[],
-  db: VaultRaiderDB = getDb(),
-): Promise<{ items: Map<number, ItemDef>; unresolved: UnresolvedHashes }> {
-  const found = await getDefinitions('InventoryItem', hashes, db);
-  const items = new Map<number, ItemDef>();
-  const unresolved: UnresolvedHashes = { missing: [], classified: [] };
-  for (const raw of new Set(hashes.map((h) => h >>> 0))) {
-    const def = found.get(raw);
-    if (!def) {
-      unresolved.missing.push(raw);
-      items.set(raw, placeholderDef(raw, 'missing'));
-    } else if (def.redacted) {
-      unresolved.classified.push(raw);
-      items.set(raw, { ...placeholderDef(raw, 'classified', def.bucketTypeHash), icon: def.icon });
-    } else {
-      items.set(raw, def);
-    }
-  }
-  reportUnresolved(unresolved);
-  return { items, unresolved };
-}
 
 /** A synchronous DefinitionSource preloaded for one profile, plus what it could not resolve. */
 export interface LoadedDefinitions extends DefinitionSource {

@@ -6,23 +6,6 @@ import type { DestinyManifest } from 'bungie-api-ts/destiny2';
  */
 export const MANIFEST_SCHEMA_VERSION = 2;
 
-/** Bungie's Manifest languages, as they appear as keys of `mobileWorldContentPaths`. */
-export const BUNGIE_LANGUAGES = [
-  'en',
-  'fr',
-  'es',
-  'es-mx',
-  'de',
-  'it',
-  'ja',
-  'pt-br',
-  'ru',
-  'pl',
-  'ko',
-  'zh-cht',
-  'zh-chs',
-] as const;
-
 /**
  * Map the browser UI language (BCP 47, e.g. `pt-BR`, `zh-TW`, `es-419`) to a Manifest language Bungie offers in
  * `available`, else English. Bungie: Latin-American Spanish is `es-mx`, Brazilian Portuguese is `pt-br`, Chinese is

@@ -15,7 +15,6 @@ import {
   rememberHotItems,
   loadDefinitionSource,
   onUnresolvedHashes,
-  resolveItems,
 } from '@/lib/manifest/lookup';
 import { checkManifest, type PipelineDeps } from '@/lib/manifest/pipeline';
 import { manifestSourceFrom } from '@/lib/manifest/source';
@@ -121,17 +120,18 @@ describe('first ingest of the fixture Manifest', () => {
     expect(found.get(2357297366)?.name).toBe('Witherhoard');
   });
 
-  it('turns missing and redacted hashes into placeholders and reports them for a recheck', async () => {
+  it('reports missing and redacted hashes of a profile for a recheck, once per load', async () => {
     const seen = vi.fn();
     const off = onUnresolvedHashes(seen);
-    const { items, unresolved } = await resolveItems([...DELETED, ...REDACTED, 2357297366], db);
+    const source = await loadDefinitionSource([...DELETED, ...REDACTED, 2357297366], db);
     off();
-    expect(unresolved.missing.sort()).toEqual([...DELETED].sort());
-    expect(unresolved.classified.sort()).toEqual([...REDACTED].sort());
-    expect(items.get(25491192)).toMatchObject({ name: 'Unknown item 25491192', redacted: false });
-    expect(items.get(2162824284)).toMatchObject({ name: 'Classified', redacted: true });
-    expect(items.get(2357297366)?.name).toBe('Witherhoard');
+    expect(source.unresolved.missing.sort()).toEqual([...DELETED].sort());
+    expect(source.unresolved.classified.sort()).toEqual([...REDACTED].sort());
+    expect(source.item(25491192)).toBeUndefined();
+    expect(source.item(2162824284)?.redacted).toBe(true);
+    expect(source.item(2357297366)?.name).toBe('Witherhoard');
     expect(seen).toHaveBeenCalledOnce();
+    expect(seen.mock.calls[0][0]).toEqual(source.unresolved);
   });
 
   it('builds a DefinitionSource for a profile: items, buckets, class/race/gender names, damage types', async () => {

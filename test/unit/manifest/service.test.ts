@@ -5,7 +5,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { browser } from 'wxt/browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VaultRaiderDB } from '@/lib/db/schema';
-import { getDefinitions, resolveItems } from '@/lib/manifest/lookup';
+import { getDefinitions, loadDefinitionSource } from '@/lib/manifest/lookup';
 import {
   ALARM_HOURLY,
   ALARM_RECHECK,
@@ -130,7 +130,7 @@ describe('Manifest service', () => {
   it('a lookup that meets a missing hash triggers the recheck', async () => {
     await settle();
     source.calls.length = 0;
-    await resolveItems([25491192], db);
+    await loadDefinitionSource([25491192], db);
     await new Promise((r) => setTimeout(r, 50));
     await runManifestCheck();
     expect(source.calls[0]).toBe('manifest');
