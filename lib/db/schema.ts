@@ -133,8 +133,14 @@ export class VaultRaiderDB extends Dexie {
       .upgrade(async (tx) => {
         await tx.table('profiles').clear();
       });
-    // v4: the item-name index (one row per Manifest version, read by nothing) goes; Dexie deletes its store.
-    this.version(4).stores({ manifestNames: null });
+    // v4: what nothing reads goes: the item-name index (one row per Manifest version; Dexie deletes the store) and
+    // the secondary indexes no query uses (versions by state, profiles by mintedAt, journal by createdAt).
+    this.version(4).stores({
+      manifestNames: null,
+      manifestVersions: 'version',
+      profiles: 'key',
+      journal: '++id, status',
+    });
   }
 }
 
