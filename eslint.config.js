@@ -46,7 +46,7 @@ const pageImportWalls = [
 
 /** Components show what a store holds; only stores (and the page entrypoints) talk to the worker. */
 const noSendInComponents = {
-  group: ['**/lib/messages', '**/lib/messages.ts'],
+  group: ['**/lib/messaging/messages', '**/lib/messaging/messages.ts'],
   importNames: ['send'],
   message: 'Components do not call send(): a store in lib/stores asks the worker.',
 };
@@ -56,12 +56,14 @@ const pageSyntaxWalls = [
     // Pages ask the worker (a message); they never write extension storage themselves.
     selector:
       "CallExpression[callee.property.name=/^(set|remove|clear)$/][callee.object.object.property.name='storage']",
-    message: 'The service worker is the only writer: send a message (lib/messages.ts) instead of writing storage.',
+    message:
+      'The service worker is the only writer: send a message (lib/messaging/messages.ts) instead of writing storage.',
   },
   {
     // The same through a declared storage item (lib/storage/items.ts).
     selector: 'CallExpression[callee.property.name=/^(setValue|removeValue|setMeta|removeMeta)$/]',
-    message: 'The service worker is the only writer: send a message (lib/messages.ts) instead of writing storage.',
+    message:
+      'The service worker is the only writer: send a message (lib/messaging/messages.ts) instead of writing storage.',
   },
   {
     // no-restricted-imports does not see `import()`: the same walls for lazy imports.
@@ -155,6 +157,7 @@ export default tseslint.config(
                 '**/session/**',
                 '**/stores/**',
                 '**/messages',
+                '**/messaging/**',
               ],
               message: 'Pure code only: no lib/db, lib/bungie, lib/session, lib/manifest/lookup, stores or messages.',
             },

@@ -17,7 +17,7 @@ export default defineConfig({
     const production = mode === 'production';
     const origin = process.env.WXT_BUNGIE_ORIGIN ?? 'https://www.bungie.net';
     const hosts = new Set(['https://www.bungie.net/*']);
-    // Images only from the extension itself and Bungie (lib/config.ts bungieAssetUrl drops every other URL); test and
+    // Images only from the extension itself and Bungie (lib/config/build.ts bungieAssetUrl drops every other URL); test and
     // demo builds also load the emulator's placeholder images. No data: images: the app builds none.
     const imageSources = new Set(["'self'", 'https://www.bungie.net']);
     if (!production) {

@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
-import type { Handlers } from '@/lib/messages';
-import { createMessageRouter } from '@/lib/message-router';
+import type { Handlers } from '@/lib/messaging/messages';
+import { createMessageRouter } from '@/lib/messaging/router';
 import { openSidePanelOrTab, sidePanelHandlers } from '@/lib/side-panel/open';
 import { authHandlers } from '@/lib/session/session';
 import { manifestHandlers, startManifestService } from '@/lib/manifest/service';

@@ -3,7 +3,7 @@ import { getPublicVendors } from '../bungie/endpoints';
 import { membershipKey } from '../bungie/protocol';
 import { getBungieHttp, getSession, onSessionChange } from '../session/session';
 import { effectiveConfig, loadUserSettings } from '../bungie/settings';
-import { buildConfig, bungieAssetUrl } from '../config';
+import { buildConfig, bungieAssetUrl } from '../config/build';
 import { getDb } from '../db/schema';
 import { getDefinitions } from '../manifest/lookup';
 import type { AlertDeps } from './service';

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { EMPTY, type PayloadSchemas } from '../message-schema-kit';
+import { EMPTY, type PayloadSchemas } from '../messaging/schema-kit';
 import type { XurSaleRow } from '../vendors/xur-sales';
 
 /** Player-facing alert settings, kept in storage.local under `alertSettings`. */
@@ -25,7 +25,7 @@ export interface XurViewState {
 
 /**
  * Page → worker messages for Xûr, badge and notification settings. Each entry is `name: { req: …; res: … }`; joined into MessageMap in
- * lib/messages.ts. Keep payloads free of secrets: tokens never travel to pages.
+ * lib/messaging/messages.ts. Keep payloads free of secrets: tokens never travel to pages.
  */
 export interface AlertMessages {
   /** Xûr from the cache (no Bungie call), with names and "owned" marks as of now. */

@@ -1,6 +1,12 @@
 import { browser } from 'wxt/browser';
-import { accessTokenItem, authStatusItem, refreshTokenItem, type AuthStatus, type StoredToken } from '@/lib/storage/items';
-import type { BuildConfig } from '@/lib/config';
+import {
+  accessTokenItem,
+  authStatusItem,
+  refreshTokenItem,
+  type AuthStatus,
+  type StoredToken,
+} from '@/lib/storage/items';
+import type { BuildConfig } from '@/lib/config/build';
 import type { TokenEndpoint, TokenResponse, TokenSource } from './client';
 import { BungieError, DEAD_GRANT_CODES, LocalCode } from './errors';
 import type { AuthState } from './protocol';

@@ -1,4 +1,4 @@
-import type { BuildConfig } from '@/lib/config';
+import type { BuildConfig } from '@/lib/config/build';
 import { bungieSettingsItem, type UserBungieSettings } from '@/lib/storage/items';
 
 /** A user's own Bungie application values, entered on the options page; empty fields fall back to the build's. */

@@ -2,7 +2,7 @@ import initSqlJs, { type SqlJsStatic } from 'sql.js';
 import { browser } from 'wxt/browser';
 import { getBungieHttp } from '../session/services';
 import { getDb, type VaultRaiderDB } from '../db/schema';
-import type { HandlerSet } from '../messages';
+import type { HandlerSet } from '../messaging/messages';
 import { onBulkItemLookup, onUnresolvedHashes, rememberHotItems } from './lookup';
 import type { ManifestMessages } from './messages';
 import { checkManifest, DEFAULT_STALL_MS, MAX_DOWNLOAD_BYTES, type CheckResult, type ManifestSource } from './pipeline';

@@ -2,7 +2,7 @@ import { undoIntents } from '../inventory/move-goals';
 import { planMove } from '../inventory/plan-moves';
 import type { MoveIntent, PlanStep } from '../inventory/plan-types';
 import type { InventoryModel } from '../inventory/types';
-import type { HandlerSet } from '../messages';
+import type { HandlerSet } from '../messaging/messages';
 import { jobData, jobSentence, type JobData } from './job';
 import type { JobRow, JobState, MoveJournal, StatusWriter } from './journal';
 import { createJobAccount } from './job-account';

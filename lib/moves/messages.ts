@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { MoveIntent } from '../inventory/plan-types';
-import { EMPTY, type PayloadSchemas } from '../message-schema-kit';
+import { EMPTY, type PayloadSchemas } from '../messaging/schema-kit';
 
 /**
  * Page → worker messages for moves. Intents (the one MoveIntent type, lib/inventory/plan-types.ts) are planned by the pure planner (lib/inventory/plan-moves.ts) and run

@@ -2,7 +2,7 @@ import type { Origin } from '../inventory/move-goals';
 import type { MoveIntent } from '../inventory/plan-types';
 import { ErrorCode, LocalCode, THROTTLE_CODES } from '../bungie/errors';
 import { VAULT_ID, type InventoryItem, type InventoryModel } from '../inventory/types';
-import { userMessage } from '../user-message';
+import { userMessage } from '../messaging/user-message';
 
 export type { Origin } from '../inventory/move-goals';
 

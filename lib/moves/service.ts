@@ -1,7 +1,7 @@
 import type { HttpClient } from 'bungie-api-ts/http';
 import { getBungieHttp, getSession, onSessionChange, sessionEpoch } from '../session/session';
 import { getDb } from '../db/schema';
-import type { HandlerSet } from '../messages';
+import type { HandlerSet } from '../messaging/messages';
 import { profileService, type ProfileService } from '../profile/service';
 import { createMoveExecutor, type MoveExecutor } from './executor';
 import { dexieJournal, dexieStatus } from './journal';

@@ -1,6 +1,6 @@
 import { liveQuery } from 'dexie';
 import { getDb, type ProfileRow, type VaultRaiderDB } from '../db/schema';
-import { ACTIVE_PROFILE_KEY } from './keys';
+import { ACTIVE_PROFILE_KEY } from '../storage/items';
 
 /**
  * The pages' read API for the profile cache: the worker is the only writer (lib/profile/service.ts); pages follow

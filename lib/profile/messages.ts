@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { PayloadSchemas } from '../message-schema-kit';
+import type { PayloadSchemas } from '../messaging/schema-kit';
 
 /**
  * Page → worker messages for the profile cache. Pages read the cached model with a Dexie live query

@@ -5,14 +5,14 @@ import { liveQuery } from 'dexie';
 import { expireSession, getBungieHttp, getSession, onSessionChange, sessionEpoch } from '../session/session';
 import { membershipKey } from '../bungie/protocol';
 import { getDb, type ProfileRow } from '../db/schema';
-import { ACTIVE_PROFILE_KEY } from './keys';
+import { ACTIVE_PROFILE_KEY } from '../storage/items';
 import { popupSnapshotItem } from '../storage/items';
 import { buildInventoryModel } from '../inventory/model';
 import { popupSnapshot } from '../inventory/popup-snapshot';
 import type { DefinitionSource, InventoryModel } from '../inventory/types';
 import { getActiveManifest, loadDefinitionSource } from '../manifest/lookup';
 import { runManifestCheck } from '../manifest/service';
-import type { HandlerSet } from '../messages';
+import type { HandlerSet } from '../messaging/messages';
 import type { ProfileMessages } from './messages';
 
 /**
@@ -54,7 +54,7 @@ export function missingOwnerComponents(profile: DestinyProfileResponse, requeste
     return !component || component.disabled === true || component.data === undefined || component.data === null;
   });
 }
-export { ACTIVE_PROFILE_KEY } from './keys';
+export { ACTIVE_PROFILE_KEY } from '../storage/items';
 
 export interface Membership {
   membershipType: number;
@@ -309,7 +309,8 @@ export function profileService(): ProfileService {
       let shown: string | undefined;
       let shownSignedIn = false;
       onSessionChange((session) => {
-        const key = session.state !== 'signed-out' && session.membership ? membershipKey(session.membership) : undefined;
+        const key =
+          session.state !== 'signed-out' && session.membership ? membershipKey(session.membership) : undefined;
         // Another account (or none): the popup's snapshot belongs to the previous one.
         if (key !== shown) void popupSnapshotItem.removeValue();
         if (key && session.signedIn && (key !== shown || !shownSignedIn))

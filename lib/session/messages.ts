@@ -1,13 +1,13 @@
 import * as v from 'valibot';
-import type { PayloadSchemas } from '../message-schema-kit';
-import { EMPTY, settingText } from '../message-schema-kit';
+import type { PayloadSchemas } from '../messaging/schema-kit';
+import { EMPTY, settingText } from '../messaging/schema-kit';
 import type { BungieSettingsInput, BungieSettingsView, Session } from '../bungie/protocol';
 
 export type { BungieSettingsInput, BungieSettingsView, Session } from '../bungie/protocol';
 
 /**
  * Page → worker messages for sign-in, sign-out, accounts, user settings. Each entry is `name: { req: …; res: … }`;
- * joined into MessageMap in lib/messages.ts. Keep payloads free of secrets: tokens never travel to pages.
+ * joined into MessageMap in lib/messaging/messages.ts. Keep payloads free of secrets: tokens never travel to pages.
  */
 export interface AuthMessages {
   authSession: { req: Record<string, never>; res: Session };

@@ -1,4 +1,4 @@
-import { buildConfig, type BuildConfig } from '@/lib/config';
+import { buildConfig, type BuildConfig } from '@/lib/config/build';
 import { createAuth, type Auth } from '@/lib/bungie/auth';
 import { createBungieClient, createBungieTransport, type BungieClient } from '@/lib/bungie/client';
 import { effectiveConfig, loadUserSettings } from '@/lib/bungie/settings';

@@ -1,5 +1,5 @@
-import { buildConfig } from '@/lib/config';
-import type { HandlerSet } from '@/lib/messages';
+import { buildConfig } from '@/lib/config/build';
+import type { HandlerSet } from '@/lib/messaging/messages';
 import { membershipKey } from '@/lib/bungie/protocol';
 import { loadUserSettings, saveUserSettings } from '@/lib/bungie/settings';
 import { healthItem, sessionItem, type StoredSession } from '@/lib/storage/items';

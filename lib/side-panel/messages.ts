@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { EMPTY, type PayloadSchemas } from '../message-schema-kit';
+import { EMPTY, type PayloadSchemas } from '../messaging/schema-kit';
 import { SIDE_PANEL_VIEWS, type SidePanelView } from './views';
 
 /**

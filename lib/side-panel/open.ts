@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type { HandlerSet } from '../messages';
+import type { HandlerSet } from '../messaging/messages';
 import { sidePanelViewItem } from '../storage/items';
 import type { SidePanelMessages } from './messages';
 import { sidePanelApi, sidePanelUrl, type SidePanelView } from './views';

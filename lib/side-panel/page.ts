@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { send } from '../messages';
+import { send } from '../messaging/messages';
 import { sidePanelApi, type SidePanelView } from './views';
 
 /**

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { AlertSettings } from '../alerts/messages';
-import { send } from '../messages';
+import { send } from '../messaging/messages';
 
 /** The player's alert settings (the worker keeps them); the options page reads and toggles them here. */
 export const useAlertSettingsStore = defineStore('alertSettings', () => {

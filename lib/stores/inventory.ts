@@ -3,9 +3,9 @@ import { onScopeDispose, ref, shallowRef } from 'vue';
 import { browser } from 'wxt/browser';
 import type { PopupSnapshot } from '../inventory/popup-snapshot';
 import type { InventoryModel } from '../inventory/types';
-import { send } from '../messages';
+import { send } from '../messaging/messages';
 import { popupSnapshotItem } from '../storage/items';
-import { userMessage } from '../user-message';
+import { userMessage } from '../messaging/user-message';
 
 /** Pause before holding the view open again after the worker went away (Chrome stops idle workers). */
 export const VIEW_RECONNECT_MS = 1_000;

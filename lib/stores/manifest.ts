@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { onScopeDispose, ref, shallowRef } from 'vue';
 import { watchManifest, type ManifestView } from '../manifest/live';
-import { send } from '../messages';
+import { send } from '../messaging/messages';
 
 /**
  * The item database (Destiny Manifest) as the pages see it: the active version and the worker's pipeline status,

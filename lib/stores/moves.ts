@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia';
 import { onScopeDispose, ref, shallowRef } from 'vue';
-import { send } from '../messages';
+import { send } from '../messaging/messages';
 import type { MoveStatus } from '../moves/status';
 import type { MoveIntent, PreviewResult } from '../moves/messages';
-import { userMessage } from '../user-message';
+import { userMessage } from '../messaging/user-message';
 
 /**
  * Moves from the pages' side: send intents to the worker's queue (which keeps running when the page closes), preview

@@ -2,8 +2,8 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { authStatusItem, healthItem, sessionItem } from '@/lib/storage/items';
 import type { BungieSettingsInput, BungieSettingsView, DestinyAccount, Session } from '@/lib/bungie/protocol';
-import { send, WorkerError } from '@/lib/messages';
-import { userMessage } from '@/lib/user-message';
+import { send, WorkerError } from '@/lib/messaging/messages';
+import { userMessage } from '@/lib/messaging/user-message';
 
 /** Storage items the worker writes when the session changes (lib/session/session.ts, lib/bungie/auth.ts). */
 const WATCHED = [sessionItem, authStatusItem, healthItem];

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { XurViewState } from '../alerts/messages';
-import { send } from '../messages';
+import { send } from '../messaging/messages';
 
 /** Xûr as the worker keeps him (cached answer, names, owned marks), and the view's "refresh". */
 export const useXurStore = defineStore('xur', () => {

@@ -13,7 +13,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 
 // The profile service reads `browser` (alarms); outside vitest the fake has to be the global before it loads.
 (globalThis as { chrome?: unknown }).chrome = fakeBrowser;
-// lib/config.ts reads WXT's build-time `import.meta.env`, which plain Node does not have: give it an empty one.
+// lib/config/build.ts reads WXT's build-time `import.meta.env`, which plain Node does not have: give it an empty one.
 register(
   `data:text/javascript,${encodeURIComponent(`
 export async function load(url, context, next) {

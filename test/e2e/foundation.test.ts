@@ -66,7 +66,6 @@ describe('foundation: the built extension in Chromium', () => {
     assert.equal(url?.trim(), `https://${ext.extensionId}.chromiumapp.org/`);
     await ext.screenshot(page, 'foundation-options');
   });
-
 });
 
 /**

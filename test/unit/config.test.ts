@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { bungieAssetUrl } from '@/lib/config';
+import { bungieAssetUrl } from '@/lib/config/build';
 
 const BUNGIE = 'https://www.bungie.net';
 const EMULATOR = 'http://127.0.0.1:45123';

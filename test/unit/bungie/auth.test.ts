@@ -6,7 +6,7 @@ import { browser } from 'wxt/browser';
 import { ACCESS_KEY, AUTH_STATUS_KEY, createAuth, REFRESH_KEY, type Auth } from '@/lib/bungie/auth';
 import { createBungieClient, createBungieTransport, isPublicPath, type BungieClient } from '@/lib/bungie/client';
 import { BungieError, LocalCode } from '@/lib/bungie/errors';
-import type { BuildConfig } from '@/lib/config';
+import type { BuildConfig } from '@/lib/config/build';
 import { envelope, json, pretendFetch, type RecordedCall } from './pretend-fetch';
 
 const ORIGIN = 'http://127.0.0.1:9999';

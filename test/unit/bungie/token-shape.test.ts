@@ -6,7 +6,7 @@ import { browser } from 'wxt/browser';
 import { ACCESS_KEY, AUTH_STATUS_KEY, createAuth, REFRESH_KEY, type Auth } from '@/lib/bungie/auth';
 import { createBungieTransport } from '@/lib/bungie/client';
 import { BungieError, LocalCode } from '@/lib/bungie/errors';
-import type { BuildConfig } from '@/lib/config';
+import type { BuildConfig } from '@/lib/config/build';
 import { json, pretendFetch } from './pretend-fetch';
 
 const REAL_TOKEN = (

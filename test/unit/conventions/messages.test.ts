@@ -1,8 +1,8 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
-import { send, WorkerError, type Handlers, type MessageType, type Request } from '@/lib/messages';
-import { createMessageRouter, isOwnPage, messagePayloads, type MessageSender } from '@/lib/message-router';
+import { send, WorkerError, type Handlers, type MessageType, type Request } from '@/lib/messaging/messages';
+import { createMessageRouter, isOwnPage, messagePayloads, type MessageSender } from '@/lib/messaging/router';
 import { openSidePanelOrTab, sidePanelHandlers, takeSidePanelView } from '@/lib/side-panel/open';
 import { openSidePanel } from '@/lib/side-panel/page';
 import { sidePanelUrl } from '@/lib/side-panel/views';

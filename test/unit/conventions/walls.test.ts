@@ -152,14 +152,14 @@ const WALLS: { wall: string; refused: Case[]; allowed: Case[] }[] = [
       [
         'component',
         'components/SampleView.vue',
-        vue("import { send } from '@/lib/messages';\nvoid send('ping', { sentAt: 1 });"),
+        vue("import { send } from '@/lib/messaging/messages';\nvoid send('ping', { sentAt: 1 });"),
       ],
     ],
     allowed: [
       [
         'component (types)',
         'components/SampleView.vue',
-        vue("import type { MessageType } from '@/lib/messages';\nconst t: MessageType = 'ping';\nvoid t;"),
+        vue("import type { MessageType } from '@/lib/messaging/messages';\nconst t: MessageType = 'ping';\nvoid t;"),
       ],
       [
         'store',

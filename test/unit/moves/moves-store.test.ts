@@ -12,7 +12,7 @@ const worker = vi.hoisted(() => ({
   send: vi.fn(),
 }));
 
-vi.mock('@/lib/messages', () => ({ send: worker.send }));
+vi.mock('@/lib/messaging/messages', () => ({ send: worker.send }));
 vi.mock('@/lib/moves/live', () => ({
   watchMoveStatus: (onChange: (s: MoveStatus | undefined) => void) => {
     worker.emit = onChange;

@@ -7,7 +7,9 @@ import { beforeEach, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { browser } from 'wxt/browser';
 import { getDb } from '@/lib/db/schema';
-import { ACTIVE_PROFILE_KEY, POPUP_SNAPSHOT_KEY } from '@/lib/profile/keys';
+import { ACTIVE_PROFILE_KEY, popupSnapshotItem } from '@/lib/storage/items';
+
+const POPUP_SNAPSHOT_KEY = popupSnapshotItem.name;
 import { createProfileService } from '@/lib/profile/service';
 import { loadDefinitions, loadProfile } from '../inventory/fixtures';
 

@@ -52,7 +52,10 @@ describe('storage items: declared once, every read validated', () => {
 
   it('writes under the raw key and reads a well-formed value back', async () => {
     await refreshTokenItem.setValue({ token: 'r', expiresAt: 123 });
-    expect((await browser.storage.local.get('vr.auth.refresh'))['vr.auth.refresh']).toEqual({ token: 'r', expiresAt: 123 });
+    expect((await browser.storage.local.get('vr.auth.refresh'))['vr.auth.refresh']).toEqual({
+      token: 'r',
+      expiresAt: 123,
+    });
     expect(await refreshTokenItem.getValue()).toEqual({ token: 'r', expiresAt: 123 });
     await refreshTokenItem.removeValue();
     expect(await browser.storage.local.get('vr.auth.refresh')).toEqual({});
@@ -67,14 +70,32 @@ describe('storage items: declared once, every read validated', () => {
   });
 
   it.each([
-    ['a token expiry that is not a number', 'session', 'vr.auth.access', { token: 't', expiresAt: 'soon' }, accessTokenItem],
+    [
+      'a token expiry that is not a number',
+      'session',
+      'vr.auth.access',
+      { token: 't', expiresAt: 'soon' },
+      accessTokenItem,
+    ],
     ['a token that is a number', 'local', 'vr.auth.refresh', { token: 42, expiresAt: null }, refreshTokenItem],
     ['garbage instead of a status', 'local', 'vr.auth.status', 'signed-in', authStatusItem],
     ['an unknown sign-in state', 'local', 'vr.auth.status', { state: 'admin' }, authStatusItem],
-    ['an account list without accounts', 'local', 'vr.session', { bnetMembershipId: '1', bungieName: 'x' }, sessionItem],
+    [
+      'an account list without accounts',
+      'local',
+      'vr.session',
+      { bnetMembershipId: '1', bungieName: 'x' },
+      sessionItem,
+    ],
     ['an unknown health', 'session', 'vr.bungie.health', 'fine', healthItem],
     ['settings as a string', 'local', 'vr.bungie.settings', 'apiKey=1', bungieSettingsItem],
-    ['a clock offset that is not finite', 'session', 'serverClock', { offsetMs: 'NaN', source: 'date' }, serverClockItem],
+    [
+      'a clock offset that is not finite',
+      'session',
+      'serverClock',
+      { offsetMs: 'NaN', source: 'date' },
+      serverClockItem,
+    ],
     ['notifications as a string', 'local', 'alertSettings', { xurNotifications: 'no' }, alertSettingsItem],
     ['a visit id that is a number', 'local', 'xurNotifiedVisit', 7, xurNotifiedItem],
     ['a snapshot without its vault', 'session', 'vr.popupSnapshot', { characterId: '1', name: 'x' }, popupSnapshotItem],

@@ -1,11 +1,11 @@
 import { browser } from 'wxt/browser';
-import type { AuthMessages } from './session/messages';
-import type { ManifestMessages } from './manifest/messages';
-import type { ProfileMessages } from './profile/messages';
-import type { MoveMessages } from './moves/messages';
-import type { AlertMessages } from './alerts/messages';
-import type { SidePanelMessages } from './side-panel/messages';
-import type { SidePanelView } from './side-panel/views';
+import type { AuthMessages } from '../session/messages';
+import type { ManifestMessages } from '../manifest/messages';
+import type { ProfileMessages } from '../profile/messages';
+import type { MoveMessages } from '../moves/messages';
+import type { AlertMessages } from '../alerts/messages';
+import type { SidePanelMessages } from '../side-panel/messages';
+import type { SidePanelView } from '../side-panel/views';
 
 /**
  * The typed request/response map between pages and the service worker. Pages never write the database or talk to
@@ -20,7 +20,8 @@ export interface CoreMessages {
 
 /** Every message: each domain declares its own map next to its service, and they are joined here. */
 export interface MessageMap
-  extends CoreMessages,
+  extends
+    CoreMessages,
     AuthMessages,
     ManifestMessages,
     ProfileMessages,

@@ -1,13 +1,13 @@
 import * as v from 'valibot';
-import { alertPayloads } from './alerts/messages';
-import { authPayloads } from './session/messages';
-import { manifestPayloads } from './manifest/messages';
+import { alertPayloads } from '../alerts/messages';
+import { authPayloads } from '../session/messages';
+import { manifestPayloads } from '../manifest/messages';
 import type { Envelope, Handlers, MessageMap, MessageType, Reply } from './messages';
-import { movePayloads } from './moves/messages';
-import type { PayloadSchemas } from './message-schema-kit';
-import { profilePayloads } from './profile/messages';
-import { sidePanelPayloads } from './side-panel/messages';
-import { SIDE_PANEL_VIEWS } from './side-panel/views';
+import { movePayloads } from '../moves/messages';
+import type { PayloadSchemas } from './schema-kit';
+import { profilePayloads } from '../profile/messages';
+import { sidePanelPayloads } from '../side-panel/messages';
+import { SIDE_PANEL_VIEWS } from '../side-panel/views';
 import { userMessage } from './user-message';
 
 /**

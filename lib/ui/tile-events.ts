@@ -1,4 +1,4 @@
-import type { InventoryItem } from './inventory/types';
+import type { InventoryItem } from '../inventory/types';
 
 /** Listeners for a tile container, keyed for `v-on="…"` (Vue turns `errorCapture` into a capturing listener). */
 export interface TileHandlers {
