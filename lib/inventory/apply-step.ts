@@ -3,8 +3,8 @@
  * the executor updates the cached model with it after each call (no profile refetch), and the emulator test
  * compares the result with the emulator's state, so it must be exact.
  */
-import { findStore, homePlace, stackLimit, type Place } from './plan-capacity';
-import type { PlanStep } from './plan-types';
+import { classCanEquip, findStore, homePlace, stackLimit, type Place } from './plan-capacity';
+import type { EquipManyStep, ItemStep } from './plan-types';
 import { BUCKETS, VAULT_ID, type InventoryItem, type InventoryModel, type ItemLocation } from './types';
 
 /**
@@ -14,12 +14,16 @@ import { BUCKETS, VAULT_ID, type InventoryItem, type InventoryModel, type ItemLo
  * - PullFromPostmaster: Lost Items → the owner's bucket (account-wide items → the account-wide bucket).
  * - EquipItem: the item becomes the equipped one of its bucket and the previous one stays there unequipped.
  * - SetItemLockState: only the lock flag changes.
+ * - EquipItems (`equipMany`): each item is equipped in the listed order, as EquipItem would; since Bungie refuses an
+ *   item whose class does not match (1640) or whose unique label another equipped item carries (1641), such an item
+ *   at its turn in the list throws.
  * Stacks: Bungie moves an amount of an item hash, not a particular stack. The amount is taken from the stacks of that
  * hash in the same bucket, last first (so full stacks stay whole); it tops up partial stacks at the
  * destination in bucket order and opens new stacks of at most maxStackSize for the rest. Emptied stacks vanish.
  * Throws when the step could not have succeeded on this model (a programming error, not a game condition).
  */
-export function applyStep(model: InventoryModel, step: PlanStep): InventoryModel {
+export function applyStep(model: InventoryModel, step: ItemStep): InventoryModel {
+  if (step.action === 'equipMany') return applyEquipMany(model, step);
   const item = model.items[step.itemKey];
   if (!item) throw new Error(`applyStep: no item ${step.itemKey} in the model`);
   switch (step.action) {
@@ -48,6 +52,26 @@ export function applyStep(model: InventoryModel, step: PlanStep): InventoryModel
       return moveUnits(model, item, step.amount, homePlace(model, item, step.characterId), 'inventory');
     }
   }
+}
+
+function applyEquipMany(model: InventoryModel, step: EquipManyStep): InventoryModel {
+  const store = findStore(model, step.characterId);
+  if (!store || store.kind !== 'character') throw new Error(`applyStep: no character ${step.characterId}`);
+  let next = model;
+  for (const { itemKey } of step.items) {
+    const item = next.items[itemKey];
+    if (!item) throw new Error(`applyStep: no item ${itemKey} in the model`);
+    if (!classCanEquip(item, store)) throw new Error(`applyStep: ${item.key} is not for ${store.name}`);
+    if (item.uniqueLabel) {
+      const clash = Object.values(findStore(next, store.id)?.buckets ?? {})
+        .flat()
+        .map((k) => next.items[k])
+        .find((i) => i?.equipped && i.uniqueLabel === item.uniqueLabel && i.bucketHash !== item.bucketHash);
+      if (clash) throw new Error(`applyStep: ${item.key} clashes with equipped ${clash.key} (${item.uniqueLabel})`);
+    }
+    next = applyEquip(next, item, step.characterId);
+  }
+  return next;
 }
 
 function applyEquip(model: InventoryModel, item: InventoryItem, characterId: string): InventoryModel {

@@ -37,6 +37,22 @@ export type PlanStep =
     }
   | { action: 'lock'; itemKey: string; itemInstanceId: string; characterId: string; locked: boolean; label: string };
 
+/**
+ * One EquipItems call (Bungie: `Actions/Items/EquipItems`, ≥ 0.1 s after the previous item action): several items,
+ * all already in their bucket on `characterId`, equipped in the listed order. Bungie equips them one after the other,
+ * so a replacement that frees an exotic's unique label must come before the exotic that takes it. Loadout plans
+ * (lib/inventory/loadouts/plan.ts) emit it; the move executor does not run it yet.
+ */
+export interface EquipManyStep {
+  action: 'equipMany';
+  characterId: string;
+  items: { itemKey: string; itemInstanceId: string }[];
+  label: string;
+}
+
+/** Any step a plan may hold: the single-item calls of a move, or a loadout's EquipItems. */
+export type ItemStep = PlanStep | EquipManyStep;
+
 export type PlanResult = { ok: true; steps: PlanStep[]; summary: string } | { ok: false; reason: string };
 
 export interface PlanOptions {
