@@ -261,7 +261,7 @@ const LEGACY_LOADOUTS_KEY = 'loadouts-v3.0';
 export function parseDimBackup(input: string, options: ParseDimBackupOptions = {}): DimBackupResult {
   if (input.length > MAX_BACKUP_CHARS) {
     return fail(
-      `This file is ${megabytes(input.length)}; a DIM backup Vault Raider reads is at most ${megabytes(MAX_BACKUP_CHARS)}, so nothing was imported.`,
+      `This file is larger than ${megabytes(MAX_BACKUP_CHARS)}, the most a DIM backup Vault Raider reads, so nothing was imported.`,
     );
   }
   if (input.trim() === '') return fail('This file is empty, so there was nothing to import.');
@@ -300,7 +300,7 @@ function readDimApi(data: Record<string, unknown>, options: ParseDimBackupOption
 
 function readLegacy(data: Record<string, unknown>, options: ParseDimBackupOptions): DimBackupResult {
   const topMembership = v.safeParse(v.optional(membershipId), data.membershipId);
-  if (!topMembership.success) return fail(sentenceFor(topMembership.issues[0]));
+  if (!topMembership.success) return fail(sentenceFor(topMembership.issues[0], ['membershipId']));
   const ids = v.safeParse(v.optional(legacyLoadoutIds, []), data[LEGACY_LOADOUTS_KEY]);
   if (!ids.success) return fail(sentenceFor(ids.issues[0], [LEGACY_LOADOUTS_KEY]));
   const sink = new Sink(options);
@@ -535,15 +535,16 @@ export interface ItemLabel {
 }
 
 /**
- * A loadout as plain text to paste anywhere: name, class, notes, then the equipped items grouped by slot, the other
+ * A loadout as plain text to paste anywhere: name, class, notes (without DIM's icon glyphs), then the equipped items grouped by slot, the other
  * items it carries, and its mods. `names` gives each item hash a name and slot (the Manifest's, passed in; unknown
  * hashes print as "Unknown item <hash>").
  */
 export function loadoutToText(loadout: Loadout, names: (itemHash: number) => ItemLabel | undefined): string {
-  const lines: string[] = [loadout.name.trim() || 'Unnamed loadout'];
+  const lines: string[] = [plain(loadout.name) || 'Unnamed loadout'];
   const cls = classNameOf(loadout.classType) ?? 'Any class';
   lines.push(`Class: ${cls}`);
-  if (loadout.notes?.trim()) lines.push('', ...loadout.notes.trim().split(/\r?\n/));
+  const notes = plain(loadout.notes ?? '');
+  if (notes) lines.push('', ...notes.split(/\r?\n/));
   const section = (title: string | undefined, items: readonly LoadoutItem[]) => {
     if (items.length === 0) return;
     lines.push('');
@@ -566,6 +567,14 @@ export function loadoutToText(loadout: Loadout, names: (itemHash: number) => Ite
     lines.push('', 'Mods:', ...[...counted].map(([name, n]) => `  - ${name}${n > 1 ? ` ×${n}` : ''}`));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Text without DIM's glyphs: DIM writes Destiny icons (subclass, element, champion) as Private Use characters that
+ * only its Destiny font draws; anywhere else they show as boxes, so plain text leaves them out.
+ */
+function plain(value: string): string {
+  return value.replace(/[\uE000-\uF8FF]/g, '').trim();
 }
 
 function labelOf(hash: number, names: (itemHash: number) => ItemLabel | undefined): ItemLabel {
@@ -620,7 +629,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 function megabytes(chars: number): string {
-  return `${(chars / (1024 * 1024)).toFixed(chars < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+  return `${Math.round(chars / (1024 * 1024))} MB`;
 }
 
 function withoutUndefined<T extends object>(value: T): T {

@@ -57,8 +57,9 @@ describe('an open side panel across worker stops', () => {
 
     await ext.stopWorker();
     const stoppedAt = Date.now();
-    // Nothing else talks to the worker now: only the side panel's reconnect (after 1 s) can start it again.
-    await new Promise((r) => setTimeout(r, 3_000));
+    // Nothing else talks to the worker now: only the side panel's reconnect (after 1 s) can start it again. A loaded
+    // 2-core machine needs a second or two more to start the worker, so the ping waits well past that.
+    await new Promise((r) => setTimeout(r, 6_000));
     const pingAt = Date.now();
     const pong = await panel.evaluate(() => chrome.runtime.sendMessage({ type: 'ping', payload: { sentAt: 0 } }));
     const startedAt = pong.data.workerStartedAt as number;

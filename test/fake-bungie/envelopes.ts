@@ -180,4 +180,73 @@ export const EMULATOR_CHOICES: readonly { topic: string; choice: string; source:
     choice: "every answer's Date is the emulator clock (set with `now` / control.setNow), not the host's",
     source: 'HTTP (RFC 9110 §6.6.1) says an origin server with a clock sends Date; the clock it reads is ours to set',
   },
+  {
+    topic: 'In-game loadouts at start (component 206)',
+    choice:
+      'each character has loadoutCountPerCharacter (10) slots; slot 0 holds a snapshot of its equipped subclass, ' +
+      'weapons and armor with the first color/icon/name hashes of DestinyLoadoutConstantsDefinition; slots 1–9 are empty',
+    source:
+      'no real capture of 206 exists (PROVENANCE.md); the shape is openapi DestinyLoadoutsComponent and the count ' +
+      'and picker hashes are DestinyLoadoutConstantsDefinition (2025); the 2021 profile predates loadouts (2023)',
+  },
+  {
+    topic: 'An empty in-game loadout slot',
+    choice: '{colorHash: 2166136261, iconHash: 2166136261, nameHash: 2166136261, items: []}; ClearLoadout leaves this',
+    source:
+      'the spec says ClearLoadout clears "the identifiers and items"; DIM treats a slot without items (or with ' +
+      'itemInstanceId "0" only) as empty and 2166136261 as the unset plug hash (field notes); the identifier value is ours',
+  },
+  {
+    topic: 'Which items an in-game loadout records, and their plugs',
+    choice:
+      'SnapshotLoadout records the equipped subclass, kinetic, energy, power, helmet, gauntlets, chest, leg and class ' +
+      'items in the equipment order, each with one plugItemHashes entry per socket of component 305 (2166136261 ' +
+      'where a socket has no plug); the real game also answers 2166136261 for single-plug sockets, which is not modelled',
+    source:
+      'Bungie-net/api#1883: a loadout is changed only by snapshotting what is equipped; DIM (field notes) reads ' +
+      'plugItemHashes as one entry per socket index; no source lists the buckets or their order',
+  },
+  {
+    topic: 'loadoutIndex out of range, unknown identifier hash, missing body',
+    choice:
+      '18 InvalidParameters with "Response": 0, for an index outside 0…loadoutCountPerCharacter−1 and for a ' +
+      'color/icon/name hash not in the DestinyLoadoutColor/Icon/Name definitions',
+    source:
+      'no public thread quotes a loadout action error (action-endpoints.from-issues.json); 18 is what Bungie answers ' +
+      'for invalid input elsewhere (errors.from-issues.json: Bungie-net/api#721, #1811)',
+  },
+  {
+    topic: 'Null or absent colorHash/iconHash/nameHash in SnapshotLoadout and UpdateLoadoutIdentifiers',
+    choice: "keeps the slot's current hash",
+    source: 'the spec marks the three fields nullable (DestinyLoadoutUpdateActionRequest) and says nothing more',
+  },
+  {
+    topic: 'EquipLoadout with items the character does not hold',
+    choice:
+      'items in the vault, on another character, in the postmaster or gone are skipped, as are items the character ' +
+      'cannot equip (class, exotic clash); the others are equipped with their recorded plugs; the answer is still ' +
+      '"Response": 0 (an empty slot equips nothing and also answers 0)',
+    source:
+      'the spec answers int32 with no per-item result and Bungie-net/api#1792 confirms no item state comes back; ' +
+      'issue 14 states that EquipLoadout equips only items the character holds',
+  },
+  {
+    topic: 'Where loadout actions are refused with 1671',
+    choice: 'only EquipLoadout, while the character is in an activity (control.setPlaying with inActivity)',
+    source:
+      'the spec requires "a social space, in orbit, or offline" for EquipLoadout only; Snapshot/Update/Clear carry ' +
+      'no location rule',
+  },
+  {
+    topic: 'The 1 s loadout throttle',
+    choice:
+      'per action, like the item actions: a second start of the same loadout action within 1 s answers 51 ' +
+      'PerEndpointRequestThrottleExceeded (ThrottleSeconds 1); a call refused by a game rule counts as a start, a throttled one does not',
+    source: 'openapi ThrottleSecondsBetweenActionPerUser "1" on each of the four actions',
+  },
+  {
+    topic: 'Privacy of component 206',
+    choice: 'privacy 2 (owner only, like characterInventories): without a valid token `characterLoadouts` has no data',
+    source: 'no capture of 206; the spec gives the component a privacy field without a value',
+  },
 ];

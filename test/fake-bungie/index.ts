@@ -18,9 +18,12 @@
  * //          GET /Platform/Destiny2/Vendors/?components=400,402   (public, API key only)
  * //          GET /Platform/Destiny2/2/Profile/{id}/Character/{cid}/Vendors/?components=400,402
  * //          POST /Platform/Destiny2/Actions/Items/{TransferItem|EquipItem|EquipItems|SetLockState|PullFromPostmaster}/
+ * //          POST /Platform/Destiny2/Actions/Loadouts/{EquipLoadout|SnapshotLoadout|UpdateLoadoutIdentifiers|ClearLoadout}/
+ * //          (in-game loadouts; GetProfile serves them as component 206, characterLoadouts)
  * emu.control.setNow(ms);   // the clock then runs on in real time from ms
  * emu.control.fault({ route: '/Platform/Destiny2/Manifest/', kind: 'http', status: 503, once: true });
- * emu.control.state();     // where every item is; emu.control.requests() for the request log
+ * emu.control.state();     // where every item is, and the loadout slots; emu.control.requests() for the request log
+ * emu.control.setLoadouts(characterId, slots);   // replace a character's in-game loadout slots
  * await emu.close();
  * ```
  * A separately started emulator (`npm run emulator`, see cli.ts) is driven with JSON POSTs to
@@ -33,3 +36,5 @@ export type { EmulatorState, StateItem } from './inventory';
 export type { FaultRule } from './faults';
 export { isXurPresent, XUR_VENDOR_HASH } from './vendors';
 export { VAULT_BUCKET, POSTMASTER_BUCKET } from './inventory';
+export { LOADOUT_BUCKETS, UNSET_HASH, loadoutDefinitions } from './loadouts';
+export type { LoadoutItem, LoadoutSlot } from './loadouts';

@@ -4,6 +4,7 @@
  */
 import { BungieError } from './envelopes';
 import type { BucketDef, ItemDef, ManifestTree } from './fixtures';
+import type { LoadoutSlot } from './loadouts';
 import type { CapturedProfile, ItemComponent } from './profile';
 
 export const VAULT_BUCKET = 138197802;
@@ -35,6 +36,8 @@ export interface EmulatorState {
   profileInventory: ItemComponent[];
   characters: Record<string, { classType: number; inventory: ItemComponent[]; equipment: ItemComponent[] }>;
   items: StateItem[];
+  /** In-game loadout slots per character (component 206's `loadouts`), see loadouts.ts. */
+  loadouts: Record<string, LoadoutSlot[]>;
 }
 
 export interface ItemRequest {
@@ -99,6 +102,43 @@ export class Inventory {
     if (characterId) this.inActivity.add(characterId);
   }
 
+  isInActivity(characterId: string): boolean {
+    return this.inActivity.has(characterId);
+  }
+
+  /** The character's equipped items, in the capture's order (read-only use). */
+  equippedItems(characterId: string): readonly ItemComponent[] {
+    return this.equipmentOf(characterId);
+  }
+
+  /** The plug in each socket of an instance (component 305), undefined where a socket holds none. */
+  socketPlugs(instanceId: string): (number | undefined)[] {
+    return this.socketsOf(instanceId)?.map((s) => s.plugHash) ?? [];
+  }
+
+  /** Puts plugs into an instance's sockets by index; `skip` marks an index to leave as it is. */
+  insertPlugs(instanceId: string, plugs: readonly number[], skip: number): void {
+    const sockets = this.socketsOf(instanceId);
+    if (!sockets) return;
+    plugs.forEach((plug, index) => {
+      if (plug !== skip && sockets[index]) sockets[index].plugHash = plug;
+    });
+  }
+
+  private socketsOf(instanceId: string): { plugHash?: number }[] | undefined {
+    const data = this.profile.itemComponents.sockets?.data as
+      Record<string, { sockets: { plugHash?: number }[] }> | undefined;
+    return data?.[instanceId]?.sockets;
+  }
+
+  /** Whether the character holds the instance: equipped or in its inventory (the postmaster does not count). */
+  holds(characterId: string, instanceId: string): boolean {
+    return (
+      this.equipmentOf(characterId).some((i) => i.itemInstanceId === instanceId) ||
+      this.inventoryOf(characterId).some((i) => i.itemInstanceId === instanceId && i.bucketHash !== POSTMASTER_BUCKET)
+    );
+  }
+
   private get profileItems(): ItemComponent[] {
     return this.profile.profileInventory.data!.items;
   }
@@ -119,7 +159,8 @@ export class Inventory {
     return this.manifest().items.get(hash);
   }
 
-  private checkRequest(req: ItemRequest): string {
+  /** The membership and character checks every character action starts with (1601, then 1620). */
+  checkRequest(req: ItemRequest): string {
     if (req.membershipType !== this.membershipType) throw new BungieError(1601, { actionResponse: true });
     const characterId = idOf(req.characterId);
     if (!this.profile.characters.data?.[characterId]) throw new BungieError(1620, { actionResponse: true });
@@ -365,6 +406,12 @@ export class Inventory {
   equipItems(req: ItemRequest): { equipResults: { itemInstanceId: string; equipStatus: number }[] } {
     const characterId = this.checkRequest(req);
     const ids = (req.itemIds ?? []).map(idOf);
+    const status = this.equipEach(characterId, ids);
+    return { equipResults: ids.map((id) => ({ itemInstanceId: id, equipStatus: status.get(id)! })) };
+  }
+
+  /** Equips each instance it can, retrying exotic clashes (1641) once; the PlatformErrorCode per id (1 = equipped). */
+  equipEach(characterId: string, ids: readonly string[]): Map<string, number> {
     const status = new Map<string, number>();
     const attempt = (id: string) => {
       try {
@@ -377,7 +424,7 @@ export class Inventory {
     };
     ids.forEach(attempt);
     ids.filter((id) => status.get(id) === 1641).forEach(attempt);
-    return { equipResults: ids.map((id) => ({ itemInstanceId: id, equipStatus: status.get(id)! })) };
+    return status;
   }
 
   /** SetLockState: sets or clears ItemState.Locked on an instanced, lockable item anywhere on the account. */
@@ -391,7 +438,7 @@ export class Inventory {
   }
 
   /** A deep copy of where everything is. */
-  snapshot(): EmulatorState {
+  snapshot(): Omit<EmulatorState, 'loadouts'> {
     const copy = structuredClone({
       profileInventory: this.profileItems,
       characters: Object.fromEntries(

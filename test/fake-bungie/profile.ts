@@ -86,6 +86,8 @@ export interface ProfileBuildContext {
   mintedAt: number;
   userInfo: DestinyProfileUserInfoCard;
   transitory: Record<string, unknown> | null;
+  /** Component 206's data (loadouts.ts), keyed by character id. */
+  characterLoadouts?: Record<string, unknown>;
 }
 
 function withPrivacy<T>(component: Component<T>, authorized: boolean): Component<T> {
@@ -121,13 +123,18 @@ export function buildProfileResponse(profile: CapturedProfile, ctx: ProfileBuild
     out.profileTransitoryData =
       ctx.transitory && ctx.authorized ? { data: ctx.transitory, privacy: PRIVATE } : { privacy: PRIVATE };
   }
+  if (wanted.has(206) && ctx.characterLoadouts) {
+    // No capture of 206 exists: privacy 2 (owner only) like characterInventories, an EMULATOR_CHOICES entry.
+    out.characterLoadouts = withPrivacy({ data: ctx.characterLoadouts, privacy: PRIVATE }, ctx.authorized);
+  }
   const itemComponents: Record<string, unknown> = {};
   for (const [component, key] of Object.entries(ITEM_COMPONENT_KEYS)) {
     const value = profile.itemComponents[key];
     if (wanted.has(Number(component)) && value) itemComponents[key] = withPrivacy(value, ctx.authorized);
   }
   if (Object.keys(itemComponents).length > 0) out.itemComponents = itemComponents;
-  // Capture order: profile components, then character components, then itemComponents.
+  // Capture order: profile components, then character components, then itemComponents (characterLoadouts where
+  // DestinyProfileResponse declares it, after characterInventories).
   return orderLike(out, [
     'responseMintedTimestamp',
     'secondaryComponentsMintedTimestamp',
@@ -138,6 +145,7 @@ export function buildProfileResponse(profile: CapturedProfile, ctx: ProfileBuild
     'profileTransitoryData',
     'characters',
     'characterInventories',
+    'characterLoadouts',
     'characterEquipment',
     'characterPlugSets',
     'itemComponents',

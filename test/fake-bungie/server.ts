@@ -22,6 +22,7 @@ import {
   type ManifestTree,
 } from './fixtures';
 import { Inventory, type EmulatorState, type ItemRequest } from './inventory';
+import { Loadouts, type LoadoutRequest, type LoadoutSlot } from './loadouts';
 import { OAuthServer } from './oauth';
 import { buildProfileResponse, parseComponents, type CapturedProfile } from './profile';
 import {
@@ -53,7 +54,7 @@ export interface EmulatorOptions {
   /** Initial clock in ms (it then runs on in real time), or a clock function read on every request. */
   now?: number | (() => number);
   vaultCapacity?: number;
-  /** Bungie's 0.1 s minimum gap between item actions (default true). */
+  /** Bungie's minimum gaps: 0.1 s between item actions, 1 s between loadout actions (default true). */
   enforceRateLimit?: boolean;
   /** When set, a request whose Origin header differs answers 2107 OriginHeaderDoesNotMatchKey. */
   allowedOrigin?: string;
@@ -102,6 +103,8 @@ export interface EmulatorControl {
   expireRefreshTokens(): void;
   revokeAll(): void;
   setPlaying(characterId: string | null, options?: PlayingOptions): void;
+  /** Replaces a character's in-game loadout slots (padded with empty slots to the loadout count). */
+  setLoadouts(characterId: string, loadouts: LoadoutSlot[]): void;
 }
 
 export interface Emulator {
@@ -117,6 +120,9 @@ export interface Emulator {
 const ITEM_ACTIONS = ['transferitem', 'equipitem', 'equipitems', 'setlockstate', 'pullfrompostmaster'];
 /** Bungie's published minimum gap between starts of the same item action (DIM rate-limit-config uses the same). */
 const ITEM_ACTION_GAP_MS = 100;
+const LOADOUT_ACTIONS = ['equiploadout', 'snapshotloadout', 'updateloadoutidentifiers', 'clearloadout'];
+/** openapi x-documentation-attributes ThrottleSecondsBetweenActionPerUser "1" for the four loadout actions. */
+const LOADOUT_ACTION_GAP_MS = 1000;
 
 const PLATFORM_ICONS: Record<number, string> = {
   1: '/img/theme/bungienet/icons/xboxLiveLogo.png',
@@ -197,6 +203,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const profileEnvelope = readFixtureJson<{ Response: CapturedProfile }>(options.profileFile ?? defaultProfileFile);
   const inventory = new Inventory(profileEnvelope.Response, () => manifest);
   if (options.vaultCapacity !== undefined) inventory.vaultCapacityOverride = options.vaultCapacity;
+  const loadouts = new Loadouts(inventory);
 
   const linked = readFixtureJson<DestinyLinkedProfilesResponse>(
     options.linkedProfilesFile ?? defaultLinkedProfilesFile,
@@ -354,6 +361,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         mintedAt: now(),
         userInfo: userInfo(),
         transitory: transitory(),
+        characterLoadouts: loadouts.component(),
       });
       return jsonReply(success(response), 200);
     }
@@ -380,25 +388,54 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       authorize(req, true);
       return itemAction(lower[3], body);
     }
+    if (method === 'POST' && is('destiny2', 'actions', 'loadouts', '*') && LOADOUT_ACTIONS.includes(lower[3])) {
+      authorize(req, true);
+      return loadoutAction(lower[3], body);
+    }
     return htmlReply(404, '<html><body><h1>404 - Not Found</h1></body></html>');
   }
 
-  function itemAction(action: string, body: Buffer): Reply {
+  /** Every start of an action counts, refused or not; closer than `gapMs` to the last start answers 51. */
+  function throttle(action: string, gapMs: number): void {
     if (enforceRateLimit) {
       const last = lastActionStart.get(action);
       const gap = last === undefined ? Number.POSITIVE_INFINITY : now() - last;
-      if (gap < ITEM_ACTION_GAP_MS) {
-        throw new BungieError(51, { throttleSeconds: Math.max(1, Math.ceil((ITEM_ACTION_GAP_MS - gap) / 1000)) });
+      if (gap < gapMs) {
+        throw new BungieError(51, { throttleSeconds: Math.max(1, Math.ceil((gapMs - gap) / 1000)) });
       }
     }
     lastActionStart.set(action, now());
-    let request: ItemRequest;
+  }
+
+  function actionBody<T>(body: Buffer): T {
+    let request: T;
     try {
-      request = JSON.parse(body.toString('utf8') || 'null') as ItemRequest;
+      request = JSON.parse(body.toString('utf8') || 'null') as T;
     } catch {
       throw new BungieError(18, { actionResponse: true });
     }
     if (!request || typeof request !== 'object') throw new BungieError(18, { actionResponse: true });
+    return request;
+  }
+
+  function loadoutAction(action: string, body: Buffer): Reply {
+    throttle(action, LOADOUT_ACTION_GAP_MS);
+    const request = actionBody<LoadoutRequest>(body);
+    switch (action) {
+      case 'equiploadout':
+        return jsonReply(success(loadouts.equip(request)), 200);
+      case 'snapshotloadout':
+        return jsonReply(success(loadouts.snapshot(request)), 200);
+      case 'updateloadoutidentifiers':
+        return jsonReply(success(loadouts.updateIdentifiers(request)), 200);
+      default:
+        return jsonReply(success(loadouts.clear(request)), 200);
+    }
+  }
+
+  function itemAction(action: string, body: Buffer): Reply {
+    throttle(action, ITEM_ACTION_GAP_MS);
+    const request = actionBody<ItemRequest>(body);
     switch (action) {
       case 'transferitem':
         return jsonReply(success(inventory.transfer(request)), 200);
@@ -471,7 +508,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     fault: (rule) => faults.add(rule),
     clearFaults: () => faults.clear(),
-    state: () => inventory.snapshot(),
+    state: () => ({ ...inventory.snapshot(), loadouts: loadouts.state() }),
     requests: () => structuredClone(log),
     clearRequests() {
       log.length = 0;
@@ -484,6 +521,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       playing = characterId ? { characterId, startedAt: now() } : null;
       inventory.setInActivity(characterId && playingOptions.inActivity ? characterId : null);
     },
+    setLoadouts: (characterId, slots) => loadouts.set(characterId, slots),
   };
 
   function controlRequest(name: string, body: Buffer): Reply {
@@ -523,6 +561,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           return control.setPlaying((args.characterId as string | null) ?? null, {
             inActivity: Boolean(args.inActivity),
           });
+        case 'setLoadouts':
+          return control.setLoadouts(String(args.characterId), args.loadouts as LoadoutSlot[]);
         default:
           throw new Error(`Unknown control ${name}`);
       }
@@ -654,7 +694,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
     const answer = actions.find((a) => a.kind === 'http' || a.kind === 'error');
-    const isItemAction = /\/actions\/items\//i.test(url.pathname);
+    const isItemAction = /\/actions\/(items|loadouts)\//i.test(url.pathname);
     const reply = answer ? faultReply(answer, isItemAction) : await route(req, url, body);
     entry.status = reply.status;
     if (reply.errorCode !== undefined) entry.errorCode = reply.errorCode;
