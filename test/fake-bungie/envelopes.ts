@@ -209,8 +209,9 @@ export const EMULATOR_CHOICES: readonly { topic: string; choice: string; source:
   {
     topic: 'loadoutIndex out of range, unknown identifier hash, missing body',
     choice:
-      '18 InvalidParameters with "Response": 0, for an index outside 0…loadoutCountPerCharacter−1 and for a ' +
-      'color/icon/name hash not in the DestinyLoadoutColor/Icon/Name definitions',
+      '18 InvalidParameters with "Response": 0 (HTTP 200, as Bungie sends 18), for an index outside ' +
+      '0…loadoutCountPerCharacter−1, a missing or non-integer index (a numeric string too: the spec says int32), ' +
+      'a color/icon/name hash not in the DestinyLoadoutColor/Icon/Name definitions, and a missing body',
     source:
       'no public thread quotes a loadout action error (action-endpoints.from-issues.json); 18 is what Bungie answers ' +
       'for invalid input elsewhere (errors.from-issues.json: Bungie-net/api#721, #1811)',

@@ -321,6 +321,31 @@ describe('EquipLoadout', () => {
     expect(equippedKinetic()).toBe(spareKinetic.itemInstanceId);
   });
 
+  it('an exotic swap works whatever the order: the exotic waits until the other exotic has left', async () => {
+    await start();
+    const byName = (name: string) =>
+      inventoryOf(HUNTER).find((i) => defs.items.get(i.itemHash)?.name === name)!.itemInstanceId!;
+    const witherhoard = byName('Witherhoard');
+    const berenger = byName("Berenger's Memory");
+    // Xenophage (exotic, power slot) is worn; the loadout lists the exotic kinetic first.
+    emu.control.setLoadouts(HUNTER, [
+      {
+        ...EMPTY,
+        items: [
+          { itemInstanceId: witherhoard, plugItemHashes: [] },
+          { itemInstanceId: berenger, plugItemHashes: [] },
+        ],
+      },
+    ]);
+    expect((await loadoutAction('EquipLoadout', { loadoutIndex: 0 })).body).toEqual(OK);
+    const worn = emu.control
+      .state()
+      .items.filter((i) => i.owner === HUNTER && i.equipped)
+      .map((i) => i.itemInstanceId);
+    expect(worn).toContain(witherhoard);
+    expect(worn).toContain(berenger);
+  });
+
   it('an item in the character’s postmaster is not held', async () => {
     await start();
     const posted = inventoryOf(HUNTER).find((i) => i.bucketHash === POSTMASTER && i.itemInstanceId);
@@ -471,6 +496,19 @@ describe('rules shared by the four actions', () => {
     expect(r.body).toMatchObject({ Response: 0, ErrorCode: 1672, ErrorStatus: 'DestinyThrottledByGameServer' });
     expect(slots()[0].items).toHaveLength(9);
     expect((await loadoutAction('ClearLoadout', { loadoutIndex: 0 })).body).toEqual(OK);
+  });
+
+  it('a separately started emulator is driven over /__control: setLoadouts and state', async () => {
+    await start();
+    const control = (name: string, args: unknown) =>
+      fetch(`${emu.url}/__control/${name}`, { method: 'POST', body: JSON.stringify(args) }).then(
+        (r) => r.json() as Promise<{ ok: boolean; result: unknown }>,
+      );
+    const slot = { ...EMPTY, nameHash: NAME_B };
+    expect(await control('setLoadouts', { characterId: TITAN, loadouts: [slot] })).toEqual({ ok: true, result: null });
+    const state = (await control('state', {})).result as { loadouts: Record<string, LoadoutSlot[]> };
+    expect(state.loadouts[TITAN][0]).toEqual(slot);
+    expect((await profile('206')).characterLoadouts!.data![TITAN].loadouts[0]).toEqual(slot);
   });
 
   it('every loadout choice is in the table of choices', () => {
