@@ -36,6 +36,9 @@ export const MAX_NOTES_CHARS = 10_000;
 /** Most mod hashes and other hash lists inside one loadout's parameters. */
 export const MAX_HASH_LIST = 500;
 
+/** Deepest nesting inside a loadout's parameters (DIM's own go 3 deep: statConstraints → entry → field). */
+export const MAX_PARAMETERS_DEPTH = 8;
+
 /** DIM's tags (dim-api-types `TagValue`), in DIM's menu order. */
 export const DIM_TAGS: readonly TagValue[] = ['favorite', 'keep', 'infuse', 'junk', 'archive'];
 
@@ -123,17 +126,24 @@ const loadoutItems = v.pipe(
 );
 
 /** The fields Vault Raider reads are checked; every other parameter (Loadout Optimizer settings) passes through. */
-const loadoutParameters = v.looseObject(
-  {
-    mods: v.optional(hashList),
-    perks: v.optional(hashList),
-    exoticArmorHash: v.optional(v.number('must be a number')),
-    modsByBucket: v.optional(v.record(v.string(), hashList, 'must be a map of bucket hash to mod hashes')),
-    clearWeapons: v.optional(v.boolean('must be true or false')),
-    clearArmor: v.optional(v.boolean('must be true or false')),
-    clearMods: v.optional(v.boolean('must be true or false')),
-  },
-  'must be an object of loadout parameters',
+const loadoutParameters = v.pipe(
+  v.looseObject(
+    {
+      mods: v.optional(hashList),
+      perks: v.optional(hashList),
+      exoticArmorHash: v.optional(v.number('must be a number')),
+      modsByBucket: v.optional(v.record(v.string(), hashList, 'must be a map of bucket hash to mod hashes')),
+      clearWeapons: v.optional(v.boolean('must be true or false')),
+      clearArmor: v.optional(v.boolean('must be true or false')),
+      clearMods: v.optional(v.boolean('must be true or false')),
+    },
+    'must be an object of loadout parameters',
+  ),
+  // The parameters pass through untouched, so their depth is bounded here: later copies (IndexedDB, JSON) recurse.
+  v.check(
+    (parameters) => nestedWithin(parameters, MAX_PARAMETERS_DEPTH),
+    `are nested deeper than ${MAX_PARAMETERS_DEPTH} levels`,
+  ),
 );
 
 const loadoutFields = {
@@ -328,6 +338,12 @@ function readLegacy(data: Record<string, unknown>, options: ParseDimBackupOption
   for (const key of Object.keys(data).sort()) {
     const match = LEGACY_ITEM_INFO_KEY.exec(key);
     if (!match) continue;
+    // valibot's record skips keys like "__proto__" silently; a key that is no instance id is a damaged file.
+    const raw = data[key];
+    const oddKey = raw && typeof raw === 'object' ? Object.keys(raw).find((k) => !/^\d{1,20}$/.test(k)) : undefined;
+    if (oddKey !== undefined) {
+      return fail(sentenceAt([key], 'must be keyed by item instance ids (digits)'));
+    }
     const parsed = v.safeParse(legacyItemInfo, data[key], { abortEarly: true });
     if (!parsed.success) return fail(sentenceFor(parsed.issues[0], [key]));
     const version = Number(match[2]) as DestinyVersion;
@@ -606,22 +622,21 @@ function fail(error: string): { ok: false; error: string } {
 }
 
 /** One valibot issue as the sentence a player reads: where in the file, what is wrong, and that nothing was taken. */
-function sentenceFor(
-  issue: v.BaseIssue<unknown>,
-  prefix: string[] = [],
-  lead = 'This DIM backup cannot be imported',
-): string {
+function sentenceFor(issue: v.BaseIssue<unknown>, prefix: string[] = [], lead?: string): string {
   const path = [...prefix];
   for (const step of issue.path ?? []) {
     // A list position joins the list's name: "loadouts #4 › loadout › equipped #1 › hash".
     if (typeof step.key === 'number' && path.length > 0) path[path.length - 1] += ` #${step.key + 1}`;
     else path.push(typeof step.key === 'number' ? `#${step.key + 1}` : String(step.key));
   }
-  const where = path.length ? path.join(' › ') : 'the file';
   // valibot reports a missing field as an issue of the object around it, with the field's name as the expected value.
   const missing = issue.kind === 'schema' && issue.input === undefined && issue.path?.length;
-  const what = missing ? 'is missing' : issue.message;
-  return `${lead}: ${where} ${what}. Nothing was imported.`;
+  return sentenceAt(path, missing ? 'is missing' : issue.message, lead);
+}
+
+/** "<lead>: <where> <what>. Nothing was imported." */
+function sentenceAt(path: string[], what: string, lead = 'This DIM backup cannot be imported'): string {
+  return `${lead}: ${path.length ? path.join(' › ') : 'the file'} ${what}. Nothing was imported.`;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -630,6 +645,18 @@ function plural(n: number, one: string, many = `${one}s`): string {
 
 function megabytes(chars: number): string {
   return `${Math.round(chars / (1024 * 1024))} MB`;
+}
+
+/** Whether `value` nests at most `max` arrays/objects deep; iterative, so a hostile depth cannot overflow the stack. */
+function nestedWithin(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > max) return false;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return true;
 }
 
 function withoutUndefined<T extends object>(value: T): T {

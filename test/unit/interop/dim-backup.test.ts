@@ -326,6 +326,19 @@ describe('parseDimBackup refuses a bad file with one sentence and returns nothin
       `${lead} loadout 64d35e92-1b41-4a39-992f-c51ff64da9ef › items #1 › hash must be an item hash. ${tail}`,
     ],
     [
+      'parameters nested without end (later copies would overflow the stack)',
+      edited(DIM_API, ['loadouts', 0, 'loadout', 'parameters', 'query'], 'DEEP').replace(
+        '"DEEP"',
+        '['.repeat(100_000) + ']'.repeat(100_000),
+      ),
+      `${lead} loadouts #1 › loadout › parameters are nested deeper than 8 levels. ${tail}`,
+    ],
+    [
+      'legacy: a tag keyed "__proto__" (valibot would skip it silently)',
+      LEGACY.replace('"6917529096821708867": { "tag": "favorite" }', '"__proto__": { "tag": "favorite" }'),
+      `${lead} dimItemInfo-m4611686018433092312-d2 must be keyed by item instance ids (digits). ${tail}`,
+    ],
+    [
       'legacy: a membership id that is not digits',
       edited(LEGACY, ['membershipId'], 'me'),
       `${lead} membershipId must be a membership id (digits). ${tail}`,
