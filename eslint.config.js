@@ -132,7 +132,7 @@ export default tseslint.config(
   },
   {
     // The pure domain: data in, data out. No browser, network, storage or UI.
-    files: ['lib/inventory/**', 'lib/vendors/**'],
+    files: ['lib/inventory/**', 'lib/vendors/**', 'lib/interop/**'],
     rules: {
       'no-restricted-globals': [
         'error',
