@@ -111,33 +111,34 @@ group('full buckets', () => {
   // The Hunter's Kinetic and Energy buckets hold 10 of 10.
   const kinetic = vaultLegendary(base, BUCKETS.Kinetic);
   const energy = vaultLegendary(base, BUCKETS.Energy);
-  const farewell = named(base, 'Farewell', on(HUNTER));
-  const longShadow = named(base, 'Long Shadow', (i) => i.owner === HUNTER && i.power === 1310);
+  // The weakest items of the two full buckets, which room-making would move aside first were they not in the loadout.
+  const weakKinetic = named(base, 'Heritage', on(HUNTER));
+  const weakEnergy = named(base, 'Glacioclasm', on(HUNTER));
   const hunterKinetic = () => base.stores[0].buckets[BUCKETS.Kinetic].map((k) => base.items[k]);
-  const loadout = loadoutOf([kinetic, energy], [farewell, longShadow]);
+  const loadout = loadoutOf([kinetic, energy], [weakKinetic, weakEnergy]);
 
   const tail = [
     'moving Perfect Paradox to Hunter [transfer via Hunter]',
-    'moving Glacioclasm to vault [transfer via Hunter]',
+    'moving Deafening Whisper to vault [transfer via Hunter]',
     'moving Posterity to Hunter [transfer via Hunter]',
     'equipping 2 items on Hunter [equipMany via Hunter]',
   ];
   it.each([
-    ['room in the vault', base, ['moving Heritage to vault [transfer via Hunter]', ...tail]],
+    ['room in the vault', base, ['moving Chroma Rush to vault [transfer via Hunter]', ...tail]],
     [
       'a full vault',
       { ...base, vaultCapacity: vaultCount },
       [
         'moving Vigilance Wing to Warlock [transfer via Warlock]',
-        'moving Heritage to vault [transfer via Hunter]',
-        'moving Heritage to Warlock [transfer via Warlock]',
+        'moving Chroma Rush to vault [transfer via Hunter]',
+        'moving Chroma Rush to Warlock [transfer via Warlock]',
         ...tail,
       ],
     ],
     [
       'one slot left in the vault',
       { ...base, vaultCapacity: vaultCount + 1 },
-      ['moving Heritage to vault [transfer via Hunter]', 'moving Heritage to Warlock [transfer via Warlock]', ...tail],
+      ['moving Chroma Rush to vault [transfer via Hunter]', 'moving Chroma Rush to Warlock [transfer via Warlock]', ...tail],
     ],
   ])('with %s, makes room on the Hunter without moving loadout items aside', (_, model, expected) => {
     expect([kinetic.name, energy.name]).toEqual(['Perfect Paradox', 'Posterity']);
@@ -147,9 +148,9 @@ group('full buckets', () => {
     const after = expectSound(model, plan);
     expect(after.items[kinetic.key]).toMatchObject({ owner: HUNTER, equipped: true });
     expect(after.items[energy.key]).toMatchObject({ owner: HUNTER, equipped: true });
-    for (const item of [farewell, longShadow]) expect(after.items[item.key]).toMatchObject({ owner: HUNTER });
+    for (const item of [weakKinetic, weakEnergy]) expect(after.items[item.key]).toMatchObject({ owner: HUNTER });
     const touched = touchedKeys(plan.steps);
-    expect(touched.has(farewell.key) || touched.has(longShadow.key)).toBe(false);
+    expect(touched.has(weakKinetic.key) || touched.has(weakEnergy.key)).toBe(false);
     // Two vault transfers and one EquipItems at best; the rest is room-making.
     expect(minimumCalls(model, loadout, HUNTER)).toBe(3);
     expect(planCallCount(plan)).toBe(expected.length);
