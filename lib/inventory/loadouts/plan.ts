@@ -6,7 +6,7 @@
  */
 import type { Loadout } from '@destinyitemmanager/dim-api-types';
 import type { ItemDef } from '../../manifest/types';
-import { applyStep } from '../apply-step';
+import { applyStep, inventoryDigest } from '../apply-step';
 import { CLASS_NAMES } from '../class-names';
 import { ANY_CLASS, classCanEquip, findStore, isAccountWide } from '../plan-capacity';
 import { planMove } from '../plan-moves';
@@ -100,6 +100,8 @@ export function planLoadout(
     if (reason) problems.push(problemOf(w.item, `${w.item.name} stays where it is. ${reason}`));
     else arrived.push(w);
   }
+  const batched = batchReplacementEquips(model, steps);
+  steps.splice(0, steps.length, ...batched);
 
   const equips = arrived.filter((w) => w.equip && !current.items[w.item.key].equipped).map((w) => w.item.key);
   const batch = orderEquips(
@@ -116,6 +118,46 @@ export function planLoadout(
     add([step]);
   }
   return { steps, problems, notes, after: current };
+}
+
+/**
+ * planMove equips a replacement on another character before each loadout item leaves it, one EquipItem call each.
+ * Where a character gives up several items, those equips join into one EquipItems call at the first one's place
+ * (DIM's "unequip on other characters" phase). Equips move nothing between buckets, so capacities are unchanged;
+ * the merged plan is kept only when it replays cleanly to the same inventory.
+ */
+function batchReplacementEquips(model: InventoryModel, steps: ItemStep[]): ItemStep[] {
+  const byCharacter = new Map<string, number[]>();
+  steps.forEach((s, i) => {
+    if (s.action === 'equip') byCharacter.set(s.characterId, [...(byCharacter.get(s.characterId) ?? []), i]);
+  });
+  let result = steps;
+  for (const [characterId, indexes] of byCharacter) {
+    if (indexes.length < 2) continue;
+    const equips = indexes.map((i) => result[i]).filter((s) => s.action === 'equip');
+    const name = findStore(model, characterId)?.name ?? 'a character';
+    const merged: EquipManyStep = {
+      action: 'equipMany',
+      characterId,
+      items: equips.map((s) => ({ itemKey: s.itemKey, itemInstanceId: s.itemInstanceId })),
+      label: `equipping ${equips.length} replacements on ${name}`,
+    };
+    const skip = new Set(equips);
+    const candidate = result.flatMap((s) => (s === equips[0] ? [merged] : skip.has(s) ? [] : [s]));
+    if (replaysTo(model, candidate, result)) result = candidate;
+  }
+  return result;
+}
+
+/** The digest records each instance's location, so "equipped" versus "inventory" is compared too. */
+function replaysTo(model: InventoryModel, candidate: ItemStep[], original: ItemStep[]): boolean {
+  try {
+    const a = inventoryDigest(candidate.reduce(applyStep, model));
+    const b = inventoryDigest(original.reduce(applyStep, model));
+    return a.length === b.length && a.every((line, i) => line === b[i]);
+  } catch {
+    return false;
+  }
 }
 
 /** The checks and the item list shared by the planner and the call floor. */
@@ -289,9 +331,9 @@ function orderEquips(model: InventoryModel, keys: string[]): string[] {
 /**
  * The fewest Bungie calls that could apply the loadout from this inventory, before any room-making: per item, none
  * when it is already in its bucket on the character, one transfer from the vault, two through the vault from another
- * character (plus the equip of a replacement there when it is worn), one more from a postmaster; and one EquipItems
- * call when anything is to be equipped. A plan of exactly this many calls is the best possible; room-making and
- * exotic swaps add to it.
+ * character, one more from a postmaster; one EquipItems call per other character that wears items of the loadout
+ * (their replacements go on together), and one EquipItems call on the character when anything is to be equipped.
+ * A plan of exactly this many calls is the best possible; room-making and exotic stand-ins add to it.
  */
 export function minimumCalls(
   model: InventoryModel,
@@ -303,14 +345,16 @@ export function minimumCalls(
   if ('refusal' in prepared) return 0;
   let calls = 0;
   let equips = 0;
+  const unequipOn = new Set<string>();
   for (const { item, equip } of prepared.wanted) {
     if (equip && !(item.equipped && item.owner === targetCharacterId)) equips++;
     if (isHome(item, targetCharacterId)) continue;
     if (item.location === 'postmaster') calls += 1 + (item.owner === targetCharacterId ? 0 : 2);
     else if (item.owner === VAULT_ID) calls += 1;
-    else calls += 2 + (item.equipped ? 1 : 0);
+    else calls += 2;
+    if (item.equipped) unequipOn.add(item.owner);
   }
-  return calls + (equips > 0 ? 1 : 0);
+  return calls + unequipOn.size + (equips > 0 ? 1 : 0);
 }
 
 /** The Bungie calls a plan makes: one per step (an EquipItems step is one call whatever its item count). */

@@ -27,9 +27,12 @@ function expectSound(model: InventoryModel, plan: LoadoutPlan): InventoryModel {
   const after = replay(model, plan.steps);
   expect(after).toEqual(plan.after);
   expect(invariantViolations(model, after)).toEqual([]);
-  const batches = plan.steps.filter((s) => s.action === 'equipMany');
+  // One EquipItems call on the character at most, and it comes last (other characters may get their own first).
+  const last = plan.steps.at(-1);
+  const target = last?.characterId;
+  const batches = plan.steps.filter((s) => s.action === 'equipMany' && s.characterId === target);
   expect(batches.length).toBeLessThanOrEqual(1);
-  if (batches.length === 1) expect(plan.steps.at(-1)).toBe(batches[0]);
+  if (batches.length === 1) expect(last).toBe(batches[0]);
   return after;
 }
 
@@ -107,6 +110,32 @@ group('a loadout spread over three characters and the vault', () => {
   });
 });
 
+group('a character giving up several worn items', () => {
+  // The Warlock's three equipped weapons, applied to the Titan.
+  const weapons = [BUCKETS.Kinetic, BUCKETS.Energy, BUCKETS.Power].map((bucket) =>
+    Object.values(base.items).find((i) => i.owner === WARLOCK && i.equipped && i.bucketHash === bucket)!,
+  );
+  const loadout = loadoutOf(weapons);
+  const plan = planLoadout(base, loadout, TITAN);
+
+  it('puts on all their replacements in one EquipItems call before the first transfer', () => {
+    expect(plan.problems).toEqual([]);
+    const after = expectSound(base, plan);
+    expect(plan.steps[0]).toMatchObject({ action: 'equipMany', characterId: WARLOCK });
+    expect(plan.steps[0].action === 'equipMany' && plan.steps[0].items).toHaveLength(3);
+    expect(plan.steps.filter((s) => s.action === 'equip')).toEqual([]);
+    expect(plan.steps.filter((s) => s.action === 'equipMany')).toHaveLength(2);
+    for (const w of weapons) expect(after.items[w.key]).toMatchObject({ owner: TITAN, equipped: true });
+    // The Warlock still wears something in each slot.
+    expect(equippedKeys(after, WARLOCK)).toHaveLength(equippedKeys(base, WARLOCK).length);
+  });
+
+  it('makes the minimum: one EquipItems there, two transfers per weapon, one EquipItems here', () => {
+    expect(minimumCalls(base, loadout, TITAN)).toBe(1 + 6 + 1);
+    expect(planCallCount(plan)).toBe(8);
+  });
+});
+
 group('full buckets', () => {
   // The Hunter's Kinetic and Energy buckets hold 10 of 10.
   const kinetic = vaultLegendary(base, BUCKETS.Kinetic);
@@ -138,7 +167,11 @@ group('full buckets', () => {
     [
       'one slot left in the vault',
       { ...base, vaultCapacity: vaultCount + 1 },
-      ['moving Chroma Rush to vault [transfer via Hunter]', 'moving Chroma Rush to Warlock [transfer via Warlock]', ...tail],
+      [
+        'moving Chroma Rush to vault [transfer via Hunter]',
+        'moving Chroma Rush to Warlock [transfer via Warlock]',
+        ...tail,
+      ],
     ],
   ])('with %s, makes room on the Hunter without moving loadout items aside', (_, model, expected) => {
     expect([kinetic.name, energy.name]).toEqual(['Perfect Paradox', 'Posterity']);
