@@ -406,3 +406,20 @@ it('a loadout already in place plans nothing', () => {
   expect(planLoadout(base, snapshot.loadout, HUNTER)).toMatchObject({ steps: [], problems: [] });
   expect(minimumCalls(base, snapshot.loadout, HUNTER)).toBe(0);
 });
+
+it('pulls a loadout item from the character’s postmaster, and counts the pull in the floor', () => {
+  const model = tinyModel({
+    items: [
+      { key: 'old-gun', at: TINY_HUNTER, equipped: true },
+      { key: 'lost-gun', name: 'Lost Gun', at: TINY_HUNTER, postmaster: true },
+    ],
+  });
+  const loadout = loadoutOf([model.items['lost-gun']]);
+  const plan = planLoadout(model, loadout, TINY_HUNTER);
+  expect(describe(model, plan.steps)).toEqual([
+    'pulling Lost Gun from the postmaster [pull via Hunter]',
+    'equipping Lost Gun on Hunter [equipMany via Hunter]',
+  ]);
+  expect(minimumCalls(model, loadout, TINY_HUNTER)).toBe(planCallCount(plan));
+  expectSound(model, plan);
+});
