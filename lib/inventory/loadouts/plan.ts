@@ -10,9 +10,11 @@ import { applyStep, inventoryDigest } from '../apply-step';
 import { CLASS_NAMES } from '../class-names';
 import { ANY_CLASS, classCanEquip, findStore, isAccountWide } from '../plan-capacity';
 import { planMove } from '../plan-moves';
-import type { EquipManyStep, ItemStep } from '../plan-types';
+import type { EquipManyStep, ItemStep, PlanStep } from '../plan-types';
 import { VAULT_ID, type InventoryItem, type InventoryModel, type StoreModel } from '../types';
 import { resolveLoadout } from './resolve';
+
+type SingleEquip = Extract<PlanStep, { action: 'equip' }>;
 
 export interface LoadoutProblem {
   /** One sentence the player reads: what was not done, and why. */
@@ -127,14 +129,13 @@ export function planLoadout(
  * the merged plan is kept only when it replays cleanly to the same inventory.
  */
 function batchReplacementEquips(model: InventoryModel, steps: ItemStep[]): ItemStep[] {
-  const byCharacter = new Map<string, number[]>();
-  steps.forEach((s, i) => {
-    if (s.action === 'equip') byCharacter.set(s.characterId, [...(byCharacter.get(s.characterId) ?? []), i]);
-  });
+  const byCharacter = new Map<string, SingleEquip[]>();
+  for (const s of steps) {
+    if (s.action === 'equip') byCharacter.set(s.characterId, [...(byCharacter.get(s.characterId) ?? []), s]);
+  }
   let result = steps;
-  for (const [characterId, indexes] of byCharacter) {
-    if (indexes.length < 2) continue;
-    const equips = indexes.map((i) => result[i]).filter((s) => s.action === 'equip');
+  for (const [characterId, equips] of byCharacter) {
+    if (equips.length < 2) continue;
     const name = findStore(model, characterId)?.name ?? 'a character';
     const merged: EquipManyStep = {
       action: 'equipMany',
@@ -142,7 +143,7 @@ function batchReplacementEquips(model: InventoryModel, steps: ItemStep[]): ItemS
       items: equips.map((s) => ({ itemKey: s.itemKey, itemInstanceId: s.itemInstanceId })),
       label: `equipping ${equips.length} replacements on ${name}`,
     };
-    const skip = new Set(equips);
+    const skip = new Set<ItemStep>(equips);
     const candidate = result.flatMap((s) => (s === equips[0] ? [merged] : skip.has(s) ? [] : [s]));
     if (replaysTo(model, candidate, result)) result = candidate;
   }
