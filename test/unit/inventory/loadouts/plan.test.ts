@@ -4,7 +4,7 @@ import { minimumCalls, planCallCount, planLoadout, type LoadoutPlan } from '@/li
 import type { ItemStep } from '@/lib/inventory/plan-types';
 import { BUCKETS, VAULT_ID, type InventoryItem, type InventoryModel } from '@/lib/inventory/types';
 import { loadDefinitionTables, loadFixtureModel } from '../fixtures';
-import { invariantViolations, tinyModel, HUNTER as TINY_HUNTER } from '../plan-test-kit';
+import { invariantViolations, tinyModel, HUNTER as TINY_HUNTER, WARLOCK as WARLOCK_TINY } from '../plan-test-kit';
 import { HUNTER, TITAN, WARLOCK, describe, entryOf, equippedKeys, loadoutOf, named, replay } from './loadout-kit';
 
 const base = loadFixtureModel();
@@ -421,5 +421,29 @@ it('pulls a loadout item from the character’s postmaster, and counts the pull 
     'equipping Lost Gun on Hunter [equipMany via Hunter]',
   ]);
   expect(minimumCalls(model, loadout, TINY_HUNTER)).toBe(planCallCount(plan));
+  expectSound(model, plan);
+});
+
+it('keeps separate equips when a replacement only arrives later (the merged call could not run)', () => {
+  const model = tinyModel({
+    items: [
+      { key: 'gun-a', at: WARLOCK_TINY, equipped: true },
+      { key: 'gun-b', at: WARLOCK_TINY },
+      { key: 'helm-a', at: WARLOCK_TINY, bucket: BUCKETS.Helmet, equipped: true },
+      { key: 'helm-b', at: VAULT_ID, bucket: BUCKETS.Helmet },
+    ],
+  });
+  const plan = planLoadout(model, loadoutOf([model.items['gun-a'], model.items['helm-a']]), TINY_HUNTER);
+  expect(plan.problems).toEqual([]);
+  expect(plan.steps.map((s) => s.action)).toEqual([
+    'equip',
+    'transfer',
+    'transfer',
+    'transfer',
+    'equip',
+    'transfer',
+    'transfer',
+    'equipMany',
+  ]);
   expectSound(model, plan);
 });
