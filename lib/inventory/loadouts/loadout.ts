@@ -8,25 +8,16 @@ import type { DestinyClass } from 'bungie-api-ts/destiny2';
 import { CLASS_NAMES } from '../class-names';
 import { ANY_CLASS, findStore } from '../plan-capacity';
 import { BUCKETS, type InventoryItem, type InventoryModel } from '../types';
+import { GAME_BUCKET_ORDER } from '../model';
 import type { SocketSource } from './sockets';
 
 export type { Loadout, LoadoutItem } from '@destinyitemmanager/dim-api-types';
 
 /** The buckets a loadout made from a character's gear records, in the game's order. */
-export const LOADOUT_BUCKETS: readonly number[] = [
-  BUCKETS.Subclass,
-  BUCKETS.Kinetic,
-  BUCKETS.Energy,
-  BUCKETS.Power,
-  BUCKETS.Ghost,
-  BUCKETS.Vehicle,
-  BUCKETS.Ships,
-  BUCKETS.Helmet,
-  BUCKETS.Gauntlets,
-  BUCKETS.Chest,
-  BUCKETS.Legs,
-  BUCKETS.ClassItem,
-];
+export const LOADOUT_BUCKETS: readonly number[] = GAME_BUCKET_ORDER.slice(
+  0,
+  GAME_BUCKET_ORDER.indexOf(BUCKETS.ClassItem) + 1,
+);
 
 const ARMOR_BUCKETS = new Set<number>([
   BUCKETS.Helmet,
