@@ -1,6 +1,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { ManifestTable } from '../manifest/types';
 import type { InventoryModel } from '../inventory/types';
+import type { Loadout, TagValue } from '@destinyitemmanager/dim-api-types';
 
 /**
  * One stored Manifest definition. Rows of several Manifest versions may coexist while a new one is written. The
@@ -90,6 +91,41 @@ export interface VendorRow {
 }
 
 /**
+ * One Vault Raider loadout of one account (personal: wiped on sign-out). The loadout itself is DIM's `Loadout`
+ * shape, so it exports to DIM unchanged; `account` and `classType` sit beside it for the indexes.
+ */
+export interface LoadoutRow {
+  /** The loadout's id (a UUID, DIM's too), the same as `loadout.id`. */
+  id: string;
+  /** The membership key (`membershipKey()` in lib/bungie/protocol.ts) of the account it belongs to. */
+  account: string;
+  /** `loadout.classType` (0 Titan, 1 Hunter, 2 Warlock, 3 any), for "the loadouts this character can wear". */
+  classType: number;
+  loadout: Loadout;
+}
+
+/** A tag and/or notes on one item instance of one account (DIM's `ItemAnnotation`); personal, wiped on sign-out. */
+export interface AnnotationRow {
+  account: string;
+  instanceId: string;
+  tag?: TagValue;
+  notes?: string;
+  /** DIM's PvP/PvE variant of a tag (1, 2), kept so an export gives DIM back what it sent. */
+  v?: 1 | 2;
+  /** DIM's crafted date (seconds), which lets DIM match a crafted item whose instance id changed. */
+  craftedDate?: number;
+}
+
+/** A tag and/or notes on an item hash (shaders, mods: DIM's `ItemHashTag`) of one account; personal. */
+export interface ItemHashTagRow {
+  account: string;
+  hash: number;
+  tag?: TagValue;
+  notes?: string;
+  v?: 1 | 2;
+}
+
+/**
  * The one IndexedDB of the extension. The service worker writes; pages only read (live queries).
  * Same name in the worker and in pages = same database (origin chrome-extension://<id>).
  */
@@ -102,6 +138,9 @@ export class VaultRaiderDB extends Dexie {
   profileResponses!: EntityTable<ProfileResponseRow, 'key'>;
   journal!: EntityTable<JournalRow, 'id'>;
   vendors!: EntityTable<VendorRow, 'key'>;
+  loadouts!: EntityTable<LoadoutRow, 'id'>;
+  annotations!: Dexie.Table<AnnotationRow, [string, string]>;
+  itemHashTags!: Dexie.Table<ItemHashTagRow, [string, number]>;
 
   constructor(name = 'vault-raider') {
     super(name);
@@ -140,6 +179,13 @@ export class VaultRaiderDB extends Dexie {
       manifestVersions: 'version',
       profiles: 'key',
       journal: '++id, status',
+    });
+    // v5: the player's own loadouts, tags and notes, per account (the membership key). Loadouts are listed per
+    // account and per account and class; tags and notes are read per account (a range of the compound key).
+    this.version(5).stores({
+      loadouts: 'id, account, [account+classType]',
+      annotations: '[account+instanceId]',
+      itemHashTags: '[account+hash]',
     });
   }
 }

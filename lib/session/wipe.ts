@@ -27,6 +27,10 @@ async function wipePersonalRows(): Promise<void> {
     db.profiles.clear(),
     db.profileResponses.clear(),
     db.journal.clear(),
+    // The player's loadouts, tags and notes (lib/loadouts).
+    db.loadouts.clear(),
+    db.annotations.clear(),
+    db.itemHashTags.clear(),
     db.meta.bulkDelete([ACTIVE_PROFILE_KEY, MOVE_STATUS_KEY]),
     // The hot set is the account's own items: which definitions it holds says what the account owns.
     db.manifestHot.clear(),
@@ -36,7 +40,7 @@ async function wipePersonalRows(): Promise<void> {
 
 /**
  * Every cached piece of personal data: the account list and choice, profiles, the active-profile pointer, the move
- * status and journal, the hot set of definitions, the popup snapshot. Bumps the epoch first so nothing in flight
+ * status and journal, loadouts, tags and notes, the hot set of definitions, the popup snapshot. Bumps the epoch first so nothing in flight
  * writes any of it back, and keeps the hot set closed until the next sign-in.
  */
 export async function forgetPersonalData(): Promise<void> {

@@ -130,7 +130,15 @@ describe('partial profiles and sign-out: Chromium against the emulator', () => {
     const slow = emu.control.requests().find((r) => r.path.includes('/Profile/') && r.faults?.includes('delay'));
     assert.equal(slow?.status, 200, 'the slow GetProfile was answered while we waited (and its answer dropped)');
     const after = await dump();
-    for (const table of ['profiles', 'profileResponses', 'journal', 'manifestHot']) {
+    for (const table of [
+      'profiles',
+      'profileResponses',
+      'journal',
+      'manifestHot',
+      'loadouts',
+      'annotations',
+      'itemHashTags',
+    ]) {
       assert.deepEqual(after.tables[table], [], `${table} is empty`);
     }
     const metaKeys = (after.tables.meta as { key: string }[]).map((r) => r.key);

@@ -28,6 +28,22 @@ function openV3(name: string): Dexie {
   return v3;
 }
 
+/** The v4 schema as it shipped: what an installed extension has on disk before the loadouts. */
+function openV4(name: string): Dexie {
+  const v4 = new Dexie(name);
+  v4.version(4).stores({
+    definitions: '[version+table+hash]',
+    manifestHot: 'version',
+    manifestVersions: 'version',
+    meta: 'key',
+    profiles: 'key',
+    profileResponses: 'key',
+    journal: '++id, status',
+    vendors: 'key',
+  });
+  return v4;
+}
+
 describe('database schema', () => {
   it('holds the tables the services read and write, keyed the way they look rows up', () => {
     const db = new VaultRaiderDB(track('schema-keys'));
@@ -46,8 +62,14 @@ describe('database schema', () => {
       // the move journal numbers its rows and finds unfinished/finished ones by status.
       journal: { key: 'id', auto: true },
       vendors: { key: 'key', auto: false },
+      // loadouts by their (UUID) id; tags and notes by account and instance id (or item hash), so one account's
+      // rows are one key range.
+      loadouts: { key: 'id', auto: false },
+      annotations: { key: ['account', 'instanceId'], auto: false },
+      itemHashTags: { key: ['account', 'hash'], auto: false },
     });
-    // Secondary indexes cost a write each: only the ones a query uses (the journal by status).
+    // Secondary indexes cost a write each: only the ones a query uses (the journal by status, loadouts per account
+    // and per account and class).
     expect(Object.fromEntries(db.tables.map((t) => [t.name, t.schema.indexes.map((i) => i.name)]))).toEqual({
       definitions: [],
       manifestHot: [],
@@ -57,7 +79,64 @@ describe('database schema', () => {
       profileResponses: [],
       journal: ['status'],
       vendors: [],
+      loadouts: ['account', '[account+classType]'],
+      annotations: [],
+      itemHashTags: [],
     });
+    db.close();
+  });
+
+  it('upgrading from v4 adds empty loadout, tag and note tables and keeps every other row', async () => {
+    const name = track('schema-upgrade-v4');
+    const v4 = openV4(name);
+    await v4.table('definitions').put({ version: '1:x', table: 'Class', hash: 1, json: '{"hash":1}' });
+    await v4.table('manifestHot').put({ version: '1:x', items: '[]' });
+    await v4.table('manifestVersions').put({ version: '1:x', state: 'ready' });
+    await v4.table('meta').put({ key: 'manifest.active', value: { version: '1:x' } });
+    await v4.table('profiles').put({ key: '2:4611686018433092312', mintedAt: 5, fetchedAt: 6 });
+    await v4.table('profileResponses').put({ key: '2:4611686018433092312', mintedAt: 5, profile: {} });
+    await v4.table('journal').add({ createdAt: 1, status: 'queued', data: null });
+    await v4.table('vendors').put({ key: 'xur', fetchedAt: 7, data: null });
+    v4.close();
+
+    const db = new VaultRaiderDB(name);
+    await db.open();
+    expect(db.verno).toBe(5);
+    const onDisk = (store: string) => [...db.backendDB().transaction(store).objectStore(store).indexNames].sort();
+    expect([onDisk('loadouts'), onDisk('annotations'), onDisk('itemHashTags')]).toEqual([
+      ['[account+classType]', 'account'].sort(),
+      [],
+      [],
+    ]);
+    expect([await db.loadouts.count(), await db.annotations.count(), await db.itemHashTags.count()]).toEqual([0, 0, 0]);
+    expect(await db.definitions.get(['1:x', 'Class', 1])).toMatchObject({ json: '{"hash":1}' });
+    expect(await db.manifestHot.get('1:x')).toBeDefined();
+    expect((await db.manifestVersions.get('1:x'))?.state).toBe('ready');
+    expect((await db.meta.get('manifest.active'))?.value).toEqual({ version: '1:x' });
+    expect((await db.profiles.get('2:4611686018433092312'))?.fetchedAt).toBe(6);
+    expect(await db.profileResponses.get('2:4611686018433092312')).toBeDefined();
+    expect(await db.journal.where('status').equals('queued').count()).toBe(1);
+    expect((await db.vendors.get('xur'))?.fetchedAt).toBe(7);
+
+    // The new tables answer the queries the loadout service makes.
+    const account = '2:4611686018433092312';
+    await db.loadouts.bulkPut([
+      { id: 'a', account, classType: 1, loadout: { id: 'a', name: 'A', classType: 1, equipped: [], unequipped: [] } },
+      {
+        id: 'b',
+        account: '3:1',
+        classType: 1,
+        loadout: { id: 'b', name: 'B', classType: 1, equipped: [], unequipped: [] },
+      },
+    ]);
+    expect((await db.loadouts.where('[account+classType]').equals([account, 1]).toArray()).map((r) => r.id)).toEqual([
+      'a',
+    ]);
+    await db.annotations.bulkPut([
+      { account, instanceId: '6917529', tag: 'junk' },
+      { account: '3:1', instanceId: '6917529', tag: 'keep' },
+    ]);
+    expect((await db.annotations.get([account, '6917529']))?.tag).toBe('junk');
     db.close();
   });
 
