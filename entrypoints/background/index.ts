@@ -8,6 +8,7 @@ import { alertHandlers, startAlertService } from '@/lib/alerts/service';
 import { defaultAlertDeps } from '@/lib/alerts/deps';
 import { profileService } from '@/lib/profile/service';
 import { startMoveService } from '@/lib/moves/service';
+import { startLoadoutService } from '@/lib/loadouts/service';
 
 export default defineBackground({
   main() {
@@ -18,6 +19,7 @@ export default defineBackground({
     const handlers: Handlers = {
       ...profiles.handlers,
       ...startMoveService(profiles).handlers,
+      ...startLoadoutService(profiles).handlers,
       ...authHandlers,
       ...manifestHandlers,
       ...alertHandlers,

@@ -3,6 +3,7 @@ import type { AuthMessages } from '../session/messages';
 import type { ManifestMessages } from '../manifest/messages';
 import type { ProfileMessages } from '../profile/messages';
 import type { MoveMessages } from '../moves/messages';
+import type { LoadoutMessages } from '../loadouts/messages';
 import type { AlertMessages } from '../alerts/messages';
 import type { SidePanelMessages } from '../side-panel/messages';
 import type { SidePanelView } from '../side-panel/views';
@@ -26,6 +27,7 @@ export interface MessageMap
     ManifestMessages,
     ProfileMessages,
     MoveMessages,
+    LoadoutMessages,
     AlertMessages,
     SidePanelMessages {}
 

@@ -4,6 +4,7 @@ import { authPayloads } from '../session/messages';
 import { manifestPayloads } from '../manifest/messages';
 import type { Envelope, Handlers, MessageMap, MessageType, Reply } from './messages';
 import { movePayloads } from '../moves/messages';
+import { loadoutPayloads } from '../loadouts/messages';
 import type { PayloadSchemas } from './schema-kit';
 import { profilePayloads } from '../profile/messages';
 import { sidePanelPayloads } from '../side-panel/messages';
@@ -23,6 +24,7 @@ export const messagePayloads: PayloadSchemas<MessageMap> = {
   ...manifestPayloads,
   ...profilePayloads,
   ...movePayloads,
+  ...loadoutPayloads,
   ...alertPayloads,
   ...sidePanelPayloads,
 };
