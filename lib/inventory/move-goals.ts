@@ -4,7 +4,7 @@
  * worker's executor (lib/moves/executor.ts) runs the Bungie calls; everything it decides from a model lives here.
  */
 import { homePlace, placeOf, samePlace, type Place } from './plan-capacity';
-import type { MoveIntent, PlanStep } from './plan-types';
+import type { ItemStep, MoveIntent } from './plan-types';
 import { BUCKETS, VAULT_ID, type InventoryItem, type InventoryModel } from './types';
 
 /**
@@ -105,14 +105,15 @@ export function currentIntent(model: InventoryModel, intent: MoveIntent, goal?: 
  */
 export function withOrigins(
   model: InventoryModel,
-  steps: readonly PlanStep[],
+  steps: readonly ItemStep[],
   origins: Readonly<Record<string, Origin>>,
 ): Record<string, Origin> {
   const out = { ...origins };
-  for (const step of steps) {
-    const item = model.items[step.itemKey];
-    if (item && !out[step.itemKey]) {
-      out[step.itemKey] = { owner: item.owner, equipped: item.equipped, name: item.name, location: item.location };
+  const keys = steps.flatMap((s) => (s.action === 'equipMany' ? s.items.map((i) => i.itemKey) : [s.itemKey]));
+  for (const key of keys) {
+    const item = model.items[key];
+    if (item && !out[key]) {
+      out[key] = { owner: item.owner, equipped: item.equipped, name: item.name, location: item.location };
     }
   }
   return out;

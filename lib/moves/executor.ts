@@ -1,9 +1,10 @@
 import { undoIntents } from '../inventory/move-goals';
+import { minimumCalls, planCallCount, planLoadout } from '../inventory/loadouts/plan';
 import { planMove } from '../inventory/plan-moves';
-import type { MoveIntent, PlanStep } from '../inventory/plan-types';
+import type { ItemStep } from '../inventory/plan-types';
 import type { InventoryModel } from '../inventory/types';
 import type { HandlerSet } from '../messaging/messages';
-import { jobData, jobSentence, type JobData } from './job';
+import { jobData, jobSentence, type JobData, type JobIntent } from './job';
 import type { JobRow, JobState, MoveJournal, StatusWriter } from './journal';
 import { createJobAccount } from './job-account';
 import { createPatchTrail } from './patch-trail';
@@ -12,7 +13,15 @@ import type { MoveMessages } from './messages';
 import type { MoveStatus } from './status';
 
 export { MOVE_STATUS_KEY, type MoveStatus } from './status';
-export { jobData, type IntentOutcome, type JobData, type JournalData, type LegacyJobData } from './job';
+export {
+  jobData,
+  type IntentOutcome,
+  type JobData,
+  type JobIntent,
+  type JournalData,
+  type LegacyJobData,
+  type LoadoutIntent,
+} from './job';
 export { describeLocation } from './sentences';
 export type { StackGoal } from '../inventory/move-goals';
 
@@ -28,7 +37,7 @@ export interface ExecutorDeps {
   /** Refetch the profile of `account` from Bungie and return the fresh model (reconcile after a failure). */
   reconcile(account?: string): Promise<InventoryModel | undefined>;
   /** Run one Bungie call for `account` (rate-limited by the client). Throws a BungieError-like error on failure. */
-  runStep(step: PlanStep, account?: string): Promise<void>;
+  runStep(step: ItemStep, account?: string): Promise<void>;
   /**
    * The account moves act on (`${membershipType}:${membershipId}`), undefined when signed out; read once per job.
    * Each journal row records it; a row never runs, and writes nothing, under another account.
@@ -92,7 +101,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
   const patches = createPatchTrail(deps.patch, () => halted);
   /** Wait until the cache shows every successful call; true when it could not (the caller reconciles). */
   const patchesSettled = () => live(patches.settled());
-  const queuePatch = (step: PlanStep) => patches.add(step, jobAccount.current);
+  const queuePatch = (step: ItemStep) => patches.add(step, jobAccount.current);
   const takePatchFailure = () => patches.takeFailure();
 
   /**
@@ -126,8 +135,8 @@ export function createMoveExecutor(deps: ExecutorDeps) {
   }
 
   /** Queue a job of one or more intents; returns its journal id at once and runs in the background. */
-  async function enqueue(intents: MoveIntent | readonly MoveIntent[], undo = false): Promise<number> {
-    const list = Array.isArray(intents) ? [...intents] : [intents as MoveIntent];
+  async function enqueue(intents: JobIntent | readonly JobIntent[], undo = false): Promise<number> {
+    const list: JobIntent[] = Array.isArray(intents) ? [...(intents as readonly JobIntent[])] : [intents as JobIntent];
     const data: JobData = {
       intents: list,
       at: 0,
@@ -205,16 +214,20 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     let resumed = job.status !== 'queued';
     try {
       while (data.at < data.intents.length) {
+        const callsBefore = data.calls ?? 0;
         const outcome = await runIntentSafely(intentRun(job.id, data), data, resumed);
         resumed = false;
         data.outcomes.push({ ...outcome, ...(data.goal ? { goal: data.goal } : {}) });
         if (outcome.state === 'done' && data.steps.some((s) => s.action !== 'lock')) data.changed = true;
+        // A loadout that made calls changed the gear even when it stopped part-way: its undo loadout puts it back.
+        if (data.intents[data.at].kind === 'loadout' && (data.calls ?? 0) > callsBefore) data.changed = true;
         data.at++;
         if (data.at < data.intents.length) {
           data.stepsBefore += data.done;
           data.steps = [];
           data.done = 0;
           data.replans = 0;
+          delete data.doneEarlier;
           delete data.goal;
           await saveJob(job.id, 'running', data);
         }
@@ -286,7 +299,12 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     await saveJob(id, state, data);
     await setStatus({ jobId: id, state, ...progress(data, data.done, data.steps.length), label: '', message });
     await live(journal.prune(JOURNAL_KEEP_FINISHED));
-    if (state === 'done' && !data.undo && data.changed) lastUndoable = id;
+    if (undoable(state, data)) lastUndoable = id;
+  }
+
+  /** Moves are undone when they finished; a loadout also when it stopped part-way (its undo loadout is whole). */
+  function undoable(state: JobState, data: JobData): boolean {
+    return !data.undo && Boolean(data.changed) && (state === 'done' || data.undoLoadout !== undefined);
   }
 
   /** Move back what the last finished job moved (newest first), and re-equip what it unequipped: one undo job. */
@@ -299,14 +317,19 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     lastUndoable = undefined;
     const data = jobData(job.data, job.status);
     await journal.save(job.id, job.status, { ...data, undo: true });
+    // A loadout job is undone by applying what the character wore before it (saved before its first call).
+    if (data.undoLoadout) return { jobId: await enqueue({ kind: 'loadout', ...data.undoLoadout }, true) };
     const intents = undoIntents(model, { goals: data.outcomes.map((o) => o.goal), origins: data.origins });
     if (!intents.length) return { reason: 'That move changed nothing that can be moved back.' };
     return { jobId: await enqueue(intents, true) };
   }
 
   async function lastDoneId(): Promise<number | undefined> {
-    const finished = await journal.list(['done']);
-    return finished.reverse().find((j) => !jobData(j.data, j.status).undo)?.id;
+    const finished = await journal.list(['done', 'failed']);
+    return finished.reverse().find((j) => {
+      const data = jobData(j.data, j.status);
+      return !data.undo && (j.status === 'done' || undoable(j.status, data));
+    })?.id;
   }
 
   /**
@@ -337,6 +360,22 @@ export function createMoveExecutor(deps: ExecutorDeps) {
       return plan.ok ? { ok: true, steps: plan.steps.map((s) => s.label), summary: plan.summary } : plan;
     },
     runMove: async (intent) => ({ jobId: await enqueue([intent]) }),
+    previewLoadout: async ({ loadout, characterId }) => {
+      const model = await deps.model(await currentAccount());
+      if (!model) return { ok: false, reason: 'Your inventory is not loaded yet.' };
+      const plan = planLoadout(model, loadout, characterId, { protectedKeys: protectedKeys() });
+      return {
+        ok: true,
+        steps: plan.steps.map((s) => s.label),
+        problems: plan.problems.map((p) => p.sentence),
+        notes: plan.notes,
+        calls: planCallCount(plan),
+        minimumCalls: minimumCalls(model, loadout, characterId),
+      };
+    },
+    applyLoadout: async ({ loadout, characterId }) => ({
+      jobId: await enqueue({ kind: 'loadout', loadout, characterId }),
+    }),
     undoLastMove: () => undoLast(),
   };
 

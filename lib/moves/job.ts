@@ -3,9 +3,23 @@
  * and cursor, and the outcome of each intent that ended. Rows written before jobs had several intents (one intent
  * per row) are read in today's shape.
  */
+import type { Loadout } from '@destinyitemmanager/dim-api-types';
 import type { Origin, StackGoal } from '../inventory/move-goals';
-import type { MoveIntent, PlanStep } from '../inventory/plan-types';
+import type { ItemStep, MoveIntent, PlanStep } from '../inventory/plan-types';
 import type { JobState } from './journal';
+
+/**
+ * Apply a loadout (DIM's `Loadout`, as the page sent it) to one character: one intent planned whole by
+ * lib/inventory/loadouts/plan.ts. The journal row keeps the loadout itself, so a worker restart re-plans it.
+ */
+export interface LoadoutIntent {
+  kind: 'loadout';
+  loadout: Loadout;
+  characterId: string;
+}
+
+/** What a job's intent may be: one item's move, equip, pull or lock, or a whole loadout. */
+export type JobIntent = MoveIntent | LoadoutIntent;
 
 /** How one intent of a job ended. */
 export interface IntentOutcome {
@@ -20,16 +34,23 @@ export interface IntentOutcome {
  * of intents run in order (a single move is a job of one; a loadout is a job of many).
  */
 export interface JobData {
-  intents: MoveIntent[];
+  intents: JobIntent[];
   /** Index of the intent running now; intents before it have ended (see `outcomes`). */
   at: number;
   outcomes: IntentOutcome[];
   /** Undo jobs are not themselves undoable (undo of undo would bounce items forever). */
   undo?: boolean;
   /** The current intent's plan. */
-  steps: PlanStep[];
+  steps: ItemStep[];
   /** Steps of the current plan that succeeded so far. */
   done: number;
+  /** Steps of the current intent's earlier plans that succeeded (a re-planned loadout keeps counting). */
+  doneEarlier?: number;
+  /**
+   * A loadout job: what the target character wore before it ran (lib/inventory/loadouts/loadout.ts snapshotLoadout);
+   * undo applies it.
+   */
+  undoLoadout?: { loadout: Loadout; characterId: string };
   /** Steps that succeeded in the intents before the current one (progress counts steps across the job). */
   stepsBefore: number;
   /** Every call that succeeded for this job, across re-plans. */

@@ -1,5 +1,5 @@
 import { applyStep } from '../inventory/apply-step';
-import type { PlanStep } from '../inventory/plan-types';
+import type { ItemStep } from '../inventory/plan-types';
 import type { InventoryModel } from '../inventory/types';
 
 type Patch = (update: (m: InventoryModel) => InventoryModel, account?: string) => Promise<unknown>;
@@ -11,7 +11,7 @@ type Patch = (update: (m: InventoryModel) => InventoryModel, account?: string) =
  * mid-plan) is remembered: the calls succeeded, only the picture is off, and the executor reconciles.
  */
 export function createPatchTrail(patch: Patch, halted: () => boolean) {
-  const pending: { step: PlanStep; account?: string }[] = [];
+  const pending: { step: ItemStep; account?: string }[] = [];
   let writing: Promise<void> | undefined;
   let failed = false;
 
@@ -37,7 +37,7 @@ export function createPatchTrail(patch: Patch, halted: () => boolean) {
 
   return {
     /** Queue the effect of a step that succeeded for `account`. */
-    add(step: PlanStep, account?: string) {
+    add(step: ItemStep, account?: string) {
       pending.push({ step, account });
       writing ??= flush().finally(() => (writing = undefined));
     },

@@ -6,55 +6,29 @@
 import { applyStep } from '../inventory/apply-step';
 import { currentIntent, intentSatisfied, stackGoalOf, withOrigins } from '../inventory/move-goals';
 import { planMove } from '../inventory/plan-moves';
-import type { PlanStep } from '../inventory/plan-types';
-import type { InventoryModel } from '../inventory/types';
-import type { IntentOutcome, JobData } from './job';
+import type { MoveIntent } from '../inventory/plan-types';
+import { AccountChanged, Halted, MAX_REPLANS, type IntentRun, type Outcome } from './intent-run';
+import type { JobData } from './job';
+import { runLoadoutIntent, stoppedSentence } from './run-loadout';
 import { answerMayBeLost, describeLocation, failureSentence, successSentence, worthReplanning } from './sentences';
 
-/** The executor was dropped (a stopped worker): nothing more happens. */
-export class Halted extends Error {}
-/** The user signed out or switched accounts while a move ran: it stops before its next call. */
-export class AccountChanged extends Error {}
+export { AccountChanged, Halted, MAX_REPLANS, type IntentRun, type Outcome } from './intent-run';
 
-/** Re-plans after failures, per intent; after that the intent stops and says where the item is. */
-const MAX_REPLANS = 3;
-
-export interface IntentRun {
-  /** Await something; throws Halted when the executor was dropped meanwhile. */
-  live<T>(work: Promise<T>): Promise<T>;
-  /** Refetch the profile (after the pending cache patches); undefined when Bungie can't be read. */
-  readTruth(): Promise<InventoryModel | undefined>;
-  /** The model to start from: the truth when resumed, else the queue's latest model or the cache. */
-  startModel(resumed: boolean): Promise<InventoryModel | undefined>;
-  /** The model this intent left (the next one plans from it without waiting for the cache write). */
-  leave(model: InventoryModel): void;
-  /** Journal the job as it stands. */
-  save(): Promise<void>;
-  /** Write the running status line (step of total, counted across the job). */
-  status(step: number, total: number, label: string): Promise<void>;
-  stillJobAccount(): Promise<boolean>;
-  runStep(step: PlanStep): Promise<void>;
-  /** A step succeeded: patch its effect into the cache (trailing the calls). */
-  patched(step: PlanStep): void;
-  /** True (once) when a cache patch failed since the last look. */
-  takePatchFailure(): boolean;
-  protectedKeys(): string[];
-  remember(itemKey: string): void;
-  /** Let a call whose answer was lost land before the profile is read. */
-  settle(): Promise<void>;
-}
-
-export type Outcome = Omit<IntentOutcome, 'goal'>;
 const done = (message: string): Outcome => ({ state: 'done', message });
 const failed = (message: string): Outcome => ({ state: 'failed', message });
 
 /** A bug must not wedge the queue: the intent fails with a sentence and the queue goes on. */
 export async function runIntentSafely(run: IntentRun, data: JobData, resumed: boolean): Promise<Outcome> {
+  const intent = data.intents[data.at];
   try {
-    return await runIntent(run, data, resumed);
+    if (intent.kind === 'loadout') return await runLoadoutIntent(run, data, intent, resumed);
+    return await runIntent(run, data, intent, resumed);
   } catch (error) {
     if (error instanceof Halted || error instanceof AccountChanged) throw error;
-    const intent = data.intents[data.at];
+    if (intent.kind === 'loadout') {
+      const model = await run.live(run.readTruth());
+      return failed(stoppedSentence(model, intent, data, error, undefined, []));
+    }
     const model = await run.live(run.readTruth());
     const item = model?.items[intent.itemKey];
     const name = item?.name ?? data.goal?.name ?? 'The item';
@@ -62,9 +36,8 @@ export async function runIntentSafely(run: IntentRun, data: JobData, resumed: bo
   }
 }
 
-async function runIntent(run: IntentRun, data: JobData, resumed: boolean): Promise<Outcome> {
+async function runIntent(run: IntentRun, data: JobData, intent: MoveIntent, resumed: boolean): Promise<Outcome> {
   const { live } = run;
-  const intent = data.intents[data.at];
   let model = await live(run.startModel(resumed));
   if (!model) {
     return failed(

@@ -3,8 +3,9 @@
  * singletons so Node tests and the bench build them the same way the worker does.
  */
 import type { HttpClient } from 'bungie-api-ts/http';
-import { equipItem, pullFromPostmaster, setItemLockState, transferItem } from '../bungie/endpoints';
-import type { PlanStep } from '../inventory/plan-types';
+import { equipItem, equipItems, pullFromPostmaster, setItemLockState, transferItem } from '../bungie/endpoints';
+import { ErrorCode } from '../bungie/errors';
+import type { EquipManyStep, ItemStep } from '../inventory/plan-types';
 import type { InventoryModel } from '../inventory/types';
 import { profileKey, type Membership, type ProfileService } from '../profile/service';
 import type { ExecutorDeps } from './executor';
@@ -12,14 +13,63 @@ import type { ExecutorDeps } from './executor';
 /** Uninstanced items are named by hash; Bungie wants itemId 0 for them. */
 const NO_INSTANCE = '0';
 
+/** PlatformErrorCode Success: the one `equipStatus` that means the item is equipped. */
+const EQUIPPED = 1;
+
+/**
+ * An EquipItems call answered, but not every item was equipped (Bungie reports a PlatformErrorCode per item). The
+ * call did happen: `equipped` is the step cut down to the items that succeeded, in the call's order (undefined when
+ * none did), and is what the cache is patched with. `code` is the first refused item's code, so the executor decides
+ * from it whether planning again can help (1641 exotic clash yes, 1671 in an activity no).
+ */
+export class PartialEquip extends Error {
+  readonly code: number;
+  constructor(
+    readonly step: EquipManyStep,
+    readonly equipped: EquipManyStep | undefined,
+    readonly refused: { itemKey: string; code: number }[],
+  ) {
+    super(`EquipItems refused ${refused.length} of ${step.items.length} items`);
+    this.code = refused[0].code;
+  }
+}
+
+/**
+ * Bungie's per-item answer of EquipItems (`equipResults[{ itemInstanceId, equipStatus }]`) against the step: throws
+ * PartialEquip unless every item's status is 1. An item the answer does not mention counts as not equipped.
+ */
+export function checkEquipResults(
+  step: EquipManyStep,
+  results: readonly { itemInstanceId: string; equipStatus: number }[] | undefined,
+): void {
+  const status = new Map((results ?? []).map((r) => [String(r.itemInstanceId), Number(r.equipStatus)]));
+  const ok = step.items.filter((i) => status.get(i.itemInstanceId) === EQUIPPED);
+  if (ok.length === step.items.length) return;
+  const refused = step.items
+    .filter((i) => status.get(i.itemInstanceId) !== EQUIPPED)
+    // A missing answer is treated like Bungie's "unexpected" failure (worth reading the truth and planning again).
+    .map((i) => ({ itemKey: i.itemKey, code: status.get(i.itemInstanceId) ?? ErrorCode.DestinyUnexpectedError }));
+  throw new PartialEquip(step, ok.length ? { ...step, items: ok } : undefined, refused);
+}
+
 /**
  * One plan step as its Bungie call (bungie-api-ts), through the one client so its spacing (≥ 0.1 s between item
  * actions) and throttle back-off apply. Bungie: TransferItem names the character the item leaves (to the vault) or
  * enters (from the vault), stacks move `stackSize` units of `itemReferenceHash`; PullFromPostmaster names the
- * owner; EquipItem and SetItemLockState take instanced items only.
+ * owner; EquipItem and SetItemLockState take instanced items only. EquipItems (one call for a loadout's equips)
+ * answers per item; any item not equipped throws PartialEquip naming the ones that were.
  */
-export async function runBungieStep(http: HttpClient, membershipType: number, step: PlanStep): Promise<void> {
+export async function runBungieStep(http: HttpClient, membershipType: number, step: ItemStep): Promise<void> {
   switch (step.action) {
+    case 'equipMany': {
+      const answer = await equipItems(http, {
+        itemIds: step.items.map((i) => i.itemInstanceId),
+        characterId: step.characterId,
+        membershipType,
+      });
+      checkEquipResults(step, answer.Response?.equipResults);
+      return;
+    }
     case 'transfer':
       await transferItem(http, {
         itemReferenceHash: step.itemHash,

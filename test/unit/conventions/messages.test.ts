@@ -114,6 +114,29 @@ const CASES: { [T in MessageType]: { good: Request<T>; bad: unknown[] } } = {
     good: { instanceIds: ['6917529123', '6917529124'], tag: null },
     bad: [{ instanceIds: '1', tag: 'junk' }, { instanceIds: ['x'], tag: 'junk' }, { instanceIds: [] }, null],
   },
+  previewLoadout: {
+    good: {
+      loadout: { id: 'l1', name: 'Raid', classType: 3, equipped: [{ id: '6917529', hash: 1 }], unequipped: [] },
+      characterId: '2305843009',
+    },
+    bad: [
+      { loadout: { id: 'l1', name: 'Raid', classType: 7, equipped: [], unequipped: [] }, characterId: '1' },
+      {
+        loadout: { id: 'l1', name: 'Raid', classType: 3, equipped: [{ hash: 'x' }], unequipped: [] },
+        characterId: '1',
+      },
+      { loadout: { id: 'l1', name: 'Raid', classType: 3, equipped: [] }, characterId: '1' },
+      { characterId: '1' },
+      null,
+    ],
+  },
+  applyLoadout: {
+    good: {
+      loadout: { id: 'l1', name: 'Raid', classType: 1, equipped: [], unequipped: [{ hash: 5 }] },
+      characterId: '2',
+    },
+    bad: [{ loadout: { id: '', name: 'Raid', classType: 1, equipped: [], unequipped: [] }, characterId: '2' }, null],
+  },
   getXurState: { good: {}, bad: [null] },
   checkXur: { good: {}, bad: [null] },
   getAlertSettings: { good: {}, bad: [null] },

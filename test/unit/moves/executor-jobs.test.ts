@@ -52,7 +52,7 @@ function world() {
     reconcile: async () => (cache = structuredClone(server)),
     runStep: async (step, account) => {
       w.beforeCall?.();
-      w.calls.push({ step, account });
+      w.calls.push({ step: step as PlanStep, account });
       server = applyStep(server, step);
     },
     now: () => T0,

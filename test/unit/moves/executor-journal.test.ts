@@ -49,7 +49,7 @@ function world() {
     reconcile: async () => (cache = structuredClone(server)),
     runStep: async (step) => {
       w.beforeCall?.();
-      w.calls.push(step);
+      w.calls.push(step as PlanStep);
       server = applyStep(server, step);
     },
     now: () => w.t,

@@ -53,7 +53,7 @@ function pretendBungie(start: InventoryModel = fixture): Pretend {
         return (cache = structuredClone(server));
       },
       runStep: async (step) => {
-        p.calls.push(step);
+        p.calls.push(step as PlanStep);
         const failure = failures.get(p.calls.length);
         if (failure?.applied || !failure) server = applyStep(server, step);
         if (failure) throw failure.error;
