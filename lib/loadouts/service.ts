@@ -131,12 +131,22 @@ export function createLoadoutService(deps: LoadoutServiceDeps) {
 
   /** Checks a page's loadout as a player's edit: DIM's shape, then our name, notes and class rules. */
   async function validated(key: string, loadout: Loadout): Promise<Loadout> {
-    const shape = parseDimLoadout(JSON.stringify(loadout));
-    if (!shape.ok) throw new LoadoutError(shape.error);
-    let edit = renameLoadout({ ...shape.loadout, id: loadout.id }, loadout.name);
+    // Our own limits first (their sentences name the field); then DIM's shape, for what the frame let through.
+    let edit = renameLoadout(loadout, loadout.name);
     if (edit.ok) edit = setLoadoutNotes(edit.loadout, loadout.notes ?? '');
+    if (!edit.ok) throw new LoadoutError(edit.reason);
+    const shape = parseDimLoadout(JSON.stringify(edit.loadout));
+    if (!shape.ok) {
+      // The parser speaks of importing; here the player is saving.
+      throw new LoadoutError(
+        shape.error
+          .replace(/^This DIM loadout cannot be imported/, 'This loadout cannot be saved')
+          .replace(/Nothing was imported\.$/, 'Nothing was saved.'),
+      );
+    }
     const model = await deps.cachedModel(key);
-    if (edit.ok && model) edit = setLoadoutClass(edit.loadout, loadout.classType, model);
+    edit = { ok: true, loadout: { ...shape.loadout, id: loadout.id } };
+    if (model) edit = setLoadoutClass(edit.loadout, loadout.classType, model);
     if (!edit.ok) throw new LoadoutError(edit.reason);
     return edit.loadout;
   }

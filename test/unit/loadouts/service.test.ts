@@ -138,6 +138,15 @@ describe('loadouts from equipped gear, edited, duplicated, deleted', () => {
     await expect(h.service.saveLoadout({ loadout: { ...saved, notes: 'x'.repeat(2001) } })).rejects.toMatchObject({
       userMessage: 'Loadout notes can be at most 2000 characters long.',
     });
+    // Loadout Optimizer parameters pass through, but not nested without end.
+    let deep: Record<string, unknown> = {};
+    const parameters = { statConstraints: deep };
+    for (let i = 0; i < 10; i++) deep = deep.next = {};
+    await expect(
+      h.service.saveLoadout({ loadout: { ...saved, parameters } as unknown as Loadout }),
+    ).rejects.toMatchObject({
+      userMessage: 'This loadout cannot be saved: parameters are nested deeper than 8 levels. Nothing was saved.',
+    });
     // Titan armor in a Hunter loadout: the cached model knows the gear, so the class change is refused.
     await expect(h.service.saveLoadout({ loadout: { ...saved, classType: 1 } })).rejects.toMatchObject({
       userMessage: expect.stringMatching(/is Titan gear and this loadout is for Hunters\.$/),
