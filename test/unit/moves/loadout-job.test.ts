@@ -11,11 +11,12 @@ import { inventoryDigest } from '@/lib/inventory/apply-step';
 import { LOADOUT_BUCKETS, undoLoadoutId } from '@/lib/inventory/loadouts/loadout';
 import { planCallCount, planLoadout } from '@/lib/inventory/loadouts/plan';
 import type { EquipManyStep } from '@/lib/inventory/plan-types';
-import { VAULT_ID, type InventoryItem, type InventoryModel } from '@/lib/inventory/types';
+import { transferItem } from '@/lib/bungie/endpoints';
+import { BUCKETS, VAULT_ID, type InventoryItem, type InventoryModel } from '@/lib/inventory/types';
 import { MOVE_STATUS_KEY, jobData, type MoveStatus } from '@/lib/moves/executor';
 import { checkEquipResults, PartialEquip } from '@/lib/moves/step-calls';
 import { HUNTER, TITAN, WARLOCK, equippedKeys, loadoutOf, named } from '../inventory/loadouts/loadout-kit';
-import { digestDiff, startRig, type Rig } from './emulator-kit';
+import { MEMBERSHIP, digestDiff, startRig, type Rig } from './emulator-kit';
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -182,6 +183,80 @@ it('a worker stop mid-job: the next executor resumes from the journal and the lo
   // The undo loadout saved before the stop is kept: it is still the Titan's gear from before the job.
   const worn = gearIds(before, TITAN);
   expect(data.undoLoadout?.loadout.equipped.map((e) => e.id).sort()).toEqual(worn.sort());
+}, 60_000);
+
+it('EquipItems equips some items: the rest is re-planned from the truth and the loadout finishes', async () => {
+  rig = await startRig();
+  const before = await rig.model();
+  const held = (bucketHash: number) =>
+    Object.values(before.items).find(
+      (i) => i.owner === TITAN && i.bucketHash === bucketHash && !i.equipped && !i.uniqueLabel && i.equippable,
+    )!;
+  const kinetic = held(BUCKETS.Kinetic);
+  const energy = held(BUCKETS.Energy);
+  const loadout = loadoutOf([kinetic, energy], [], 3, 'Two guns');
+  // Planned from the cache: one EquipItems call. Meanwhile the energy weapon goes to the vault in game.
+  expect(planLoadout(before, loadout, TITAN).steps.map((s) => s.action)).toEqual(['equipMany']);
+  await transferItem(rig.client.http, {
+    itemReferenceHash: energy.itemHash,
+    stackSize: 1,
+    transferToVault: true,
+    itemId: energy.itemInstanceId!,
+    characterId: TITAN,
+    membershipType: MEMBERSHIP.membershipType,
+  });
+  rig.emu.control.clearRequests();
+
+  const id = await rig.executor.enqueue({ kind: 'loadout', loadout, characterId: TITAN });
+  await rig.executor.idle();
+  const equips = rig.emu.control.requests().filter((q) => q.path.includes('/EquipItems/'));
+  expect(equips.length).toBe(2);
+  const truth = await expectCacheIsTruth(rig);
+  for (const item of [kinetic, energy]) expect(truth.items[item.key]).toMatchObject({ owner: TITAN, equipped: true });
+  const { status, data } = await job(id);
+  expect(status).toBe('done');
+  expect(data.replans).toBe(1);
+  // The first EquipItems counted (it equipped the kinetic weapon), then a transfer and the second EquipItems.
+  expect(data.calls).toBe(3);
+}, 60_000);
+
+it('previewLoadout plans without a call; applyLoadout queues the loadout as one job', async () => {
+  rig = await startRig();
+  const before = await rig.model();
+  const { loadout } = spreadLoadout(before);
+  rig.emu.control.clearRequests();
+  const preview = await rig.executor.handlers.previewLoadout({ loadout, characterId: TITAN });
+  const plan = planLoadout(before, loadout, TITAN);
+  expect(preview).toEqual({
+    ok: true,
+    steps: plan.steps.map((s) => s.label),
+    problems: [],
+    notes: [],
+    calls: planCallCount(plan),
+    minimumCalls: expect.any(Number),
+  });
+  expect(rig.emu.control.requests().filter((q) => q.path.includes('/Actions/'))).toEqual([]);
+  const refused = await rig.executor.handlers.previewLoadout({
+    loadout: { ...loadout, classType: 1 },
+    characterId: TITAN,
+  });
+  expect(refused).toMatchObject({ ok: true, steps: [], problems: [expect.stringMatching(/Hunter loadout/)] });
+
+  const { jobId } = await rig.executor.handlers.applyLoadout({ loadout, characterId: TITAN });
+  await rig.executor.idle();
+  expect(await job(jobId)).toMatchObject({
+    status: 'done',
+    data: { intents: [{ kind: 'loadout', characterId: TITAN }] },
+  });
+  // A loadout of another class fails whole with the planner's sentence and makes no call.
+  rig.emu.control.clearRequests();
+  const other = await rig.executor.handlers.applyLoadout({ loadout: { ...loadout, classType: 1 }, characterId: TITAN });
+  await rig.executor.idle();
+  expect(await job(other.jobId)).toMatchObject({
+    status: 'failed',
+    data: { message: "Raid night is a Hunter loadout, so your Titan can't use it." },
+  });
+  expect(rig.emu.control.requests().filter((q) => q.path.includes('/Actions/'))).toEqual([]);
 }, 60_000);
 
 it('EquipItems answers item by item: only the items with status 1 count as equipped', () => {
