@@ -6,6 +6,8 @@
  * storage.session or IndexedDB.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator, type Emulator } from '../fake-bungie/index';
 import { launchSignedIn, signIn, waitFor, type LaunchedExtension } from './harness';
@@ -15,6 +17,11 @@ const CHARACTER_IDS = ['2305843009260802821', '2305843009260802822', '2305843009
 const PROFILE_ROUTE = `/Platform/Destiny2/*/Profile/${MEMBERSHIP_ID}/`;
 /** Tables holding Manifest definitions (public data, and large): counted, not dumped. */
 const PUBLIC_TABLES = ['definitions', 'manifestVersions'];
+/** DIM's real backup of this account: its loadouts, tags and notes are personal data the sign-out must wipe too. */
+const DIM_BACKUP = path.resolve(
+  import.meta.dirname,
+  '../../../shared/fixtures/bungie/responses/DIM-export.dim-api-data.2024-05-25.json',
+);
 
 interface Dump {
   local: Record<string, unknown>;
@@ -106,6 +113,16 @@ describe('partial profiles and sign-out: Chromium against the emulator', () => {
       { timeout: 20_000, what: 'the profile, hot set and popup snapshot to be stored' },
     );
     assert.ok(JSON.stringify(loaded.tables).includes(MEMBERSHIP_ID));
+    // The account's loadouts, tags and notes (a DIM backup imported through the worker) are stored too.
+    const imported = await panel.evaluate(
+      (text) => chrome.runtime.sendMessage({ type: 'importDimBackup', payload: { text } }),
+      readFileSync(DIM_BACKUP, 'utf8'),
+    );
+    assert.equal(imported.ok, true, imported.error);
+    assert.deepEqual([imported.data.loadouts, imported.data.tags, imported.data.notes], [19, 592, 40]);
+    const personal = await dump();
+    assert.equal(personal.tables.loadouts.length, 19);
+    assert.equal(personal.tables.annotations.length, 592);
 
     emu.control.clearRequests();
     emu.control.fault({ route: PROFILE_ROUTE, kind: 'delay', ms: 3_000, once: true });
