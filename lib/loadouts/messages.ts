@@ -37,6 +37,8 @@ export interface LoadoutMessages {
   importDimBackup: { req: { text: string }; res: ImportSummary };
   /** This account's loadouts, tags and notes as a DIM backup file (JSON text DIM's Settings → Import takes). */
   exportDimBackup: { req: Record<string, never>; res: { text: string; loadouts: number; tags: number; notes: number } };
+  /** One loadout to share: DIM's Loadout JSON, a link that opens it in DIM, and plain text with item names. */
+  shareLoadout: { req: { id: string }; res: { json: string; link: string; text: string } };
   /** Tag one item (null removes its tag). */
   setTag: { req: { instanceId: string; tag: TagValue | null }; res: { instanceId: string; tag: TagValue | null } };
   /** Notes on one item ('' removes them). */
@@ -95,6 +97,7 @@ export const loadoutPayloads: PayloadSchemas<LoadoutMessages> = {
   // One character over the limit, so the parser says the file is too large (its sentence, not a refusal's).
   importDimBackup: v.object({ text: v.pipe(v.string(), v.maxLength(MAX_BACKUP_CHARS + 1)) }),
   exportDimBackup: EMPTY,
+  shareLoadout: v.object({ id }),
   setTag: v.object({ instanceId, tag }),
   // Longer notes reach the service, which says how long they may be.
   setNote: v.object({ instanceId, notes: v.pipe(v.string(), v.maxLength(1_000_000)) }),

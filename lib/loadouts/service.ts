@@ -3,6 +3,9 @@ import { membershipKey, type MembershipRef } from '../bungie/protocol';
 import { getDb, type AnnotationRow, type ItemHashTagRow, type LoadoutRow, type VaultRaiderDB } from '../db/schema';
 import {
   exportDimBackup,
+  loadoutToDimJson,
+  loadoutToDimLink,
+  loadoutToText,
   MAX_NOTES_CHARS,
   parseDimBackup,
   parseDimLoadout,
@@ -17,10 +20,11 @@ import {
   setLoadoutNotes,
 } from '../inventory/loadouts/loadout';
 import { socketSourceFromDefinitions } from '../inventory/loadouts/sockets';
+import { GAME_BUCKET_ORDER } from '../inventory/model';
 import { findStore } from '../inventory/plan-capacity';
 import type { InventoryModel } from '../inventory/types';
-import { getDefinitions } from '../manifest/lookup';
-import type { ItemDef } from '../manifest/types';
+import { getAllDefinitions, getDefinitions } from '../manifest/lookup';
+import type { BucketDef, ItemDef } from '../manifest/types';
 import type { ProfileService } from '../profile/service';
 import { getSession, sessionEpoch } from '../session/session';
 import type { HandlerSet } from '../messaging/messages';
@@ -40,6 +44,8 @@ export interface LoadoutServiceDeps {
   cachedModel(key: string): Promise<InventoryModel | undefined>;
   /** Item definitions (the active Manifest's) for these hashes: where armor mods sit, which plugs are empty. */
   itemDefinitions(hashes: number[]): Promise<Map<number, ItemDef>>;
+  /** The active Manifest's buckets (slot names for a shared loadout's text). */
+  bucketDefinitions(): Promise<Map<number, BucketDef>>;
   /** The session epoch (lib/session/epoch.ts). */
   epoch(): number;
   now?: () => number;
@@ -249,6 +255,26 @@ export function createLoadoutService(deps: LoadoutServiceDeps) {
     };
   }
 
+  async function share(id: string): Promise<LoadoutMessages['shareLoadout']['res']> {
+    const { key } = await session();
+    const { loadout } = await ownRow(key, id);
+    const hashes = [...loadout.equipped, ...loadout.unequipped].map((e) => e.hash);
+    hashes.push(...(loadout.parameters?.mods ?? []));
+    const [items, buckets] = await Promise.all([deps.itemDefinitions([...new Set(hashes)]), deps.bucketDefinitions()]);
+    const text = loadoutToText(loadout, (hash) => {
+      const def = items.get(hash);
+      if (!def) return undefined;
+      const bucket = buckets.get(def.bucketTypeHash);
+      const order = GAME_BUCKET_ORDER.indexOf(def.bucketTypeHash);
+      return {
+        name: def.name,
+        ...(bucket?.name ? { slot: bucket.name } : {}),
+        ...(order >= 0 ? { slotOrder: order } : {}),
+      };
+    });
+    return { json: loadoutToDimJson(loadout), link: loadoutToDimLink(loadout), text };
+  }
+
   /** Change the tag and/or notes of some items; an item left with neither loses its row. */
   async function annotate(
     instanceIds: readonly string[],
@@ -321,6 +347,7 @@ export function createLoadoutService(deps: LoadoutServiceDeps) {
     },
     importDimBackup: ({ text }) => importBackup(text),
     exportDimBackup: () => exportBackup(),
+    shareLoadout: ({ id }) => share(id),
     async setTag({ instanceId, tag }) {
       await annotate([instanceId], { tag });
       return { instanceId, tag };
@@ -356,6 +383,7 @@ export function startLoadoutService(profiles: ProfileService): LoadoutService {
     },
     cachedModel: async (key) => (await profiles.cached(key))?.model,
     itemDefinitions: (hashes) => getDefinitions('InventoryItem', hashes),
+    bucketDefinitions: () => getAllDefinitions('InventoryBucket'),
     epoch: sessionEpoch,
   });
 }

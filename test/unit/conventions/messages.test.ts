@@ -105,6 +105,7 @@ const CASES: { [T in MessageType]: { good: Request<T>; bad: unknown[] } } = {
   deleteLoadout: { good: { id: 'l1' }, bad: [{}, { id: '' }, null] },
   importDimBackup: { good: { text: '{"loadouts":[]}' }, bad: [{}, { text: 5 }, null] },
   exportDimBackup: { good: {}, bad: [null] },
+  shareLoadout: { good: { id: 'l1' }, bad: [{}, { id: '' }, { id: 1 }, null] },
   setTag: {
     good: { instanceId: '6917529123', tag: 'junk' },
     bad: [{ instanceId: '6917529123', tag: 'trash' }, { instanceId: 'x', tag: null }, { instanceId: '1' }, null],

@@ -16,7 +16,7 @@ import { createLoadoutService, type LoadoutServiceDeps } from '@/lib/loadouts/se
 import { loadoutPayloads } from '@/lib/loadouts/messages';
 import { bumpEpoch, sessionEpoch } from '@/lib/session/epoch';
 import { forgetPersonalData } from '@/lib/session/wipe';
-import { loadDefinitions, loadFixtureModel, SHARED } from '../inventory/fixtures';
+import { loadDefinitions, loadDefinitionTables, loadFixtureModel, SHARED } from '../inventory/fixtures';
 import { HUNTER, TITAN } from '../inventory/loadouts/loadout-kit';
 
 const MEMBERSHIP = { membershipType: 2, membershipId: '4611686018433092312' };
@@ -58,6 +58,7 @@ function harness(overrides: Partial<LoadoutServiceDeps> = {}): Harness {
       }
       return out;
     },
+    bucketDefinitions: async () => new Map([...(loadDefinitionTables().InventoryBucket ?? new Map())]),
     epoch: sessionEpoch,
     now: () => clock.now,
     newId: () => `id-${++n}`,
@@ -152,6 +153,26 @@ describe('loadouts from equipped gear, edited, duplicated, deleted', () => {
       userMessage: expect.stringMatching(/is Titan gear and this loadout is for Hunters\.$/),
     });
     expect((await getDb().loadouts.get(loadout.id))?.loadout.name).toBe('Titan raid');
+  });
+
+  it('shares a loadout as DIM JSON, a DIM link and plain text with item and slot names', async () => {
+    const h = harness();
+    const { loadout } = await h.service.createLoadoutFromEquipped({ characterId: HUNTER, name: 'Raid' });
+    const shared = await h.service.shareLoadout({ id: loadout.id });
+    expect(JSON.parse(shared.json)).toEqual(loadout);
+    expect(shared.link.startsWith('https://app.destinyitemmanager.com/loadouts?loadout=')).toBe(true);
+    const lines = shared.text.split('\n');
+    expect(lines.slice(0, 2)).toEqual(['Raid', 'Class: Hunter']);
+    // Slots in the game's order, each with its item's name; the armor's mods listed by name.
+    expect(lines).toContain('  - Revenant');
+    expect(lines).toContain('  - Xenophage');
+    expect(lines.indexOf('Subclass:')).toBeLessThan(lines.indexOf('Kinetic Weapons:'));
+    expect(lines).toContain('Mods:');
+    expect(shared.text).not.toMatch(/Unknown item/);
+    h.membership.current = OTHER;
+    await expect(h.service.shareLoadout({ id: loadout.id })).rejects.toMatchObject({
+      userMessage: 'That loadout is no longer saved on this account.',
+    });
   });
 
   it('duplicates under a new id ("… (copy)") and deletes only this account’s loadouts', async () => {
