@@ -63,6 +63,8 @@ export const useLoadoutsStore = defineStore('loadouts', () => {
   }
   /** The DIM backup file's text (the page offers it as a download). */
   const exportBackup = () => ask(async () => (await send('exportDimBackup', {})).text);
+  /** One loadout to share: DIM JSON, a DIM link and plain text. */
+  const share = (id: string) => ask(() => send('shareLoadout', { id }));
 
   const setTag = (instanceId: string, tag: TagValue | null) => ask(() => send('setTag', { instanceId, tag }));
   const setNote = (instanceId: string, notes: string) => ask(() => send('setNote', { instanceId, notes }));
@@ -89,6 +91,7 @@ export const useLoadoutsStore = defineStore('loadouts', () => {
     remove,
     importBackup,
     exportBackup,
+    share,
     setTag,
     setNote,
     setTags,

@@ -100,5 +100,9 @@ describe('loadouts store', () => {
     expect(await store.createFromEquipped('2305843009260802821')).toMatchObject({ id: 'n' });
     expect(store.error).toBeUndefined();
     expect(worker.send).toHaveBeenLastCalledWith('createLoadoutFromEquipped', { characterId: '2305843009260802821' });
+    worker.send.mockRejectedValueOnce(new WorkerError('That loadout is no longer saved on this account.'));
+    expect(await store.share('gone')).toBeUndefined();
+    expect(worker.send).toHaveBeenLastCalledWith('shareLoadout', { id: 'gone' });
+    expect(store.error).toBe('That loadout is no longer saved on this account.');
   });
 });
