@@ -129,6 +129,12 @@ export function createMoveExecutor(deps: ExecutorDeps) {
     return { step: data.stepsBefore + step, total: data.stepsBefore + planLength + later };
   }
 
+  /** The progress a job ended at (a re-planned loadout also counts the steps of its earlier plans). */
+  function endProgress(data: JobData) {
+    const earlier = data.doneEarlier ?? 0;
+    return progress(data, earlier + data.done, earlier + data.steps.length);
+  }
+
   async function saveJob(id: number, status: JobState, data: JobData) {
     if (halted) throw new Halted();
     await journal.save(id, status, data);
@@ -202,7 +208,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
       await setStatus({
         jobId: id,
         state: 'failed',
-        ...progress(data, data.done, data.steps.length),
+        ...endProgress(data),
         label: '',
         message,
       });
@@ -297,7 +303,7 @@ export function createMoveExecutor(deps: ExecutorDeps) {
       await live(readTruth());
     }
     await saveJob(id, state, data);
-    await setStatus({ jobId: id, state, ...progress(data, data.done, data.steps.length), label: '', message });
+    await setStatus({ jobId: id, state, ...endProgress(data), label: '', message });
     await live(journal.prune(JOURNAL_KEEP_FINISHED));
     if (undoable(state, data)) lastUndoable = id;
   }

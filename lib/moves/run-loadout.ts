@@ -67,8 +67,9 @@ export function misplacedItems(model: InventoryModel, intent: LoadoutIntent, ski
     const item = r.item;
     if (!item || seen.has(item.key) || skipKeys.has(item.key)) continue;
     seen.add(item.key);
-    const placed = item.owner === intent.characterId && item.location === 'inventory' && (!r.equip || item.equipped);
-    if (!placed) out.push(describeLocation(model, item));
+    const here = item.owner === intent.characterId && item.location === 'inventory';
+    if (!here) out.push(describeLocation(model, item));
+    else if (r.equip && !item.equipped) out.push(`${describeLocation(model, item)} but not equipped`);
   }
   return out;
 }
@@ -133,6 +134,10 @@ export async function runLoadoutIntent(
     const problems = plan.problems.map((p) => p.sentence);
     if (plan.steps.length === 0) {
       if (refusedWhole(model, intent)) return failed(sentences(problems));
+      // Nothing left to do (a lost answer had landed): the job ends at "N of N" over the steps that ran.
+      data.doneEarlier = (data.doneEarlier ?? 0) + data.done;
+      data.steps = [];
+      data.done = 0;
       run.leave(model);
       return done(appliedSentence(model, intent, plan.notes, problems));
     }

@@ -163,7 +163,14 @@ it('a loadout that keeps failing stops with one sentence saying where each item 
   );
   expect(data.message).toContain('Whisper of the Worm is in your vault');
   expect(data.message).toContain('Trinary System is on your Warlock');
+  expect(data.message).toContain('Praefectus Helm is on your Titan but not equipped');
   expect(data.message).toMatch(/[.]$/);
+  // A loadout stopped part-way can still be undone: its undo loadout is whole.
+  const undo = await rig.executor.undoLast();
+  expect(undo.jobId).toBeGreaterThan(id);
+  await rig.executor.idle();
+  expect(equippedKeys(await expectCacheIsTruth(rig), TITAN)).toEqual(equippedKeys(before, TITAN));
+  expect((await job(undo.jobId!)).status).toBe('done');
 }, 60_000);
 
 it('a worker stop mid-job: the next executor resumes from the journal and the loadout finishes', async () => {
