@@ -41,7 +41,8 @@ export type PlanStep =
  * One EquipItems call (Bungie: `Actions/Items/EquipItems`, ≥ 0.1 s after the previous item action): several items,
  * all already in their bucket on `characterId`, equipped in the listed order. Bungie equips them one after the other,
  * so a replacement that frees an exotic's unique label must come before the exotic that takes it. Loadout plans
- * (lib/inventory/loadouts/plan.ts) emit it; the move executor does not run it yet.
+ * (lib/inventory/loadouts/plan.ts) emit it; the move executor runs it (lib/moves/step-calls.ts) and patches the cache
+ * only with the items Bungie's answer reports equipped.
  */
 export interface EquipManyStep {
   action: 'equipMany';

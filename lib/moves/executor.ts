@@ -79,7 +79,8 @@ const OPEN: JobState[] = ['queued', 'running', 'interrupted'];
  * API call and no profile refetch. On a failed call nothing is retried blindly: the profile is refetched (after a
  * short wait when the answer was lost, since the call may still land), then the intent is planned again from the
  * truth or stopped with one sentence saying what happened and where the item is now. A worker restart resumes from
- * the journal the same way. The goal and undo logic is pure (lib/inventory/move-goals.ts).
+ * the journal the same way. The goal and undo logic is pure (lib/inventory/move-goals.ts). A loadout is one job of
+ * one intent (./run-loadout.ts), planned whole by lib/inventory/loadouts/plan.ts; undo applies its undo loadout.
  */
 export function createMoveExecutor(deps: ExecutorDeps) {
   const { journal } = deps;

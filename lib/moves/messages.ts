@@ -37,7 +37,10 @@ export interface MoveMessages {
   previewMove: { req: MoveIntent; res: PreviewResult };
   /** Queue a move; it keeps running after the page closes. */
   runMove: { req: MoveIntent; res: { jobId: number } };
-  /** Move back what the last finished user move moved, where possible. */
+  /**
+   * Move back what the last finished user move moved, where possible; for a loadout job, apply the undo loadout saved
+   * before it ran (the character's previous gear).
+   */
   undoLastMove: { req: Record<string, never>; res: { jobId?: number; reason?: string } };
 }
 
