@@ -94,6 +94,10 @@ it('applies a loadout spread over three characters and the vault with exactly th
   expect(status).toBe('done');
   expect(data.message).toBe('Raid night is applied to your Titan.');
   expect(data.calls).toBe(planCallCount(plan));
+  // The emulator enforces Bungie's 0.1 s between item actions: no call was throttled, nothing was re-planned.
+  const actions = rig.emu.control.requests().filter((q) => q.path.includes('/Actions/Items/'));
+  expect(actions.map((q) => q.errorCode)).toEqual(calls.map(() => 1));
+  expect(data.replans).toBe(0);
   // The undo loadout is what the Titan wore before the first call.
   expect(data.undoLoadout?.loadout.id).toBe(undoLoadoutId(TITAN));
   const worn = gearIds(before, TITAN);
