@@ -48,8 +48,17 @@ export interface Envelope<T extends MessageType = MessageType> {
 /** What the worker answers: data, or a sentence the UI can show as is. */
 export type Reply<T extends MessageType> = { ok: true; data: Response<T> } | { ok: false; error: string };
 
-/** Thrown on the page side when the worker answers with an error sentence. */
-export class WorkerError extends Error {}
+/**
+ * Thrown on the page side when the worker answers with an error sentence. It carries that sentence as its
+ * `userMessage`, so `userMessage()` shows the worker's words instead of the generic fallback.
+ */
+export class WorkerError extends Error {
+  readonly userMessage: string;
+  constructor(sentence: string) {
+    super(sentence);
+    this.userMessage = sentence;
+  }
+}
 
 /** Send a typed message to the service worker and unwrap its reply. */
 export async function send<T extends MessageType>(type: T, payload: Request<T>): Promise<Response<T>> {
