@@ -3,12 +3,12 @@
  * calls one at a time, and on a failure learn the truth (never a blind retry), then plan again or stop with one
  * sentence. The queue (./executor.ts) hands it what it may do; the goal logic is pure (lib/inventory/move-goals.ts).
  */
-import { applyStep } from '../inventory/apply-step';
 import { currentIntent, intentSatisfied, stackGoalOf, withOrigins } from '../inventory/move-goals';
 import { planMove } from '../inventory/plan-moves';
 import type { MoveIntent } from '../inventory/plan-types';
 import { AccountChanged, Halted, MAX_REPLANS, type IntentRun, type Outcome } from './intent-run';
 import type { JobData } from './job';
+import { runSteps } from './run-steps';
 import { runLoadoutIntent, stoppedSentence } from './run-loadout';
 import { answerMayBeLost, describeLocation, failureSentence, successSentence, worthReplanning } from './sentences';
 
@@ -66,23 +66,9 @@ async function runIntent(run: IntentRun, data: JobData, intent: MoveIntent, resu
     data.done = 0;
     await run.save();
 
-    let failure: unknown;
-    for (const [i, step] of plan.steps.entries()) {
-      await run.status(i + 1, plan.steps.length, step.label);
-      if (!(await live(run.stillJobAccount()))) throw new AccountChanged();
-      try {
-        await live(run.runStep(step));
-      } catch (error) {
-        if (error instanceof Halted) throw error;
-        failure = error;
-        break;
-      }
-      data.done = i + 1;
-      data.calls = (data.calls ?? 0) + 1;
-      model = applyStep(model, step);
-      run.patched(step);
-      await run.save();
-    }
+    const ran = await runSteps(run, data, plan.steps, model);
+    model = ran.model;
+    const failure = ran.failure;
     const stale = run.takePatchFailure();
     if (!failure && !stale) {
       run.remember(plan.steps.at(-1)?.itemKey ?? aim.itemKey);

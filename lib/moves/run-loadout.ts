@@ -4,7 +4,6 @@
  * read (never a blind retry), then planned again from it (at most MAX_REPLANS times) or stopped with one sentence
  * that lists what could not be done, why, and where each item that is not in place is now.
  */
-import { applyStep } from '../inventory/apply-step';
 import { snapshotLoadout } from '../inventory/loadouts/loadout';
 import { planLoadout } from '../inventory/loadouts/plan';
 import { resolveLoadout } from '../inventory/loadouts/resolve';
@@ -13,8 +12,9 @@ import { ANY_CLASS, findStore } from '../inventory/plan-capacity';
 import type { ItemStep } from '../inventory/plan-types';
 import type { InventoryModel } from '../inventory/types';
 import type { JobData, LoadoutIntent } from './job';
-import { AccountChanged, Halted, MAX_REPLANS, type IntentRun, type Outcome } from './intent-run';
+import { MAX_REPLANS, type IntentRun, type Outcome } from './intent-run';
 import { answerMayBeLost, describeLocation, failureSentence, worthReplanning } from './sentences';
+import { runSteps } from './run-steps';
 import { PartialEquip } from './step-calls';
 
 const done = (message: string): Outcome => ({ state: 'done', message });
@@ -147,36 +147,10 @@ export async function runLoadoutIntent(
     data.done = 0;
     await run.save();
 
-    const offset = data.doneEarlier;
-    let failure: unknown;
-    let failedKey: string | undefined;
-    for (const [i, step] of plan.steps.entries()) {
-      await run.status(offset + i + 1, offset + plan.steps.length, step.label);
-      if (!(await live(run.stillJobAccount()))) throw new AccountChanged();
-      try {
-        await live(run.runStep(step));
-      } catch (error) {
-        if (error instanceof Halted) throw error;
-        // EquipItems answered item by item: the items it did equip are in the cache like any successful call.
-        if (error instanceof PartialEquip && error.equipped) {
-          data.calls = (data.calls ?? 0) + 1;
-          try {
-            model = applyStep(model, error.equipped);
-          } catch {
-            // Bungie equipped them in another order than ours; the truth read below settles the picture.
-          }
-          run.patched(error.equipped);
-        }
-        failure = error;
-        failedKey = failedItemKey(step, error);
-        break;
-      }
-      data.done = i + 1;
-      data.calls = (data.calls ?? 0) + 1;
-      model = applyStep(model, step);
-      run.patched(step);
-      await run.save();
-    }
+    const ran = await runSteps(run, data, plan.steps, model, data.doneEarlier);
+    model = ran.model;
+    const failure = ran.failure;
+    const failedKey = ran.failedStep ? failedItemKey(ran.failedStep, failure) : undefined;
     const stale = run.takePatchFailure();
     if (!failure && !stale) {
       for (const key of keysOf(plan.steps)) run.remember(key);
